@@ -1,0 +1,112 @@
+/**
+ * Connection and deployment settings, read from the environment in one place.
+ *
+ * Nothing else in the project hard-codes a Temporal address, namespace or task queue: every entry point calls
+ * {@link loadSettings} and passes the result down.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** TLS material for a Temporal cluster (mTLS client certificate and optional CA). */
+export interface TlsSettings {
+  /** Path of the PEM client certificate (`TEMPORAL_TLS_CERT`). */
+  readonly clientCertPath: string;
+  /** Path of the PEM client private key (`TEMPORAL_TLS_KEY`). */
+  readonly clientKeyPath: string;
+  /** Path of a PEM CA bundle to trust instead of the system roots (`TEMPORAL_TLS_CA`). */
+  readonly serverRootCaPath?: string;
+  /** Server name to verify, when it differs from the address host (`TEMPORAL_TLS_SERVER_NAME`). */
+  readonly serverNameOverride?: string;
+}
+
+/** Everything an entry point needs to reach Temporal and run the scheduler. */
+export interface Settings {
+  /** gRPC address of the Temporal frontend. @default `localhost:7233` (the embedded dev server) */
+  readonly address: string;
+  /** Temporal namespace. @default `default` */
+  readonly namespace: string;
+  /** Task queue the scheduler's worker polls. @default `runbook-scheduler` */
+  readonly taskQueue: string;
+  /** TLS settings; absent for the plaintext embedded dev server. */
+  readonly tls?: TlsSettings;
+  /** API key for Temporal Cloud style authentication (`TEMPORAL_API_KEY`). */
+  readonly apiKey?: string;
+  /** Directory of the scheduler's own data (the runbook catalog). @default `.runbook-scheduler` */
+  readonly dataDir: string;
+  /** Zone used when a recurrence omits `time_zone` where one is required; unset means "required". */
+  readonly defaultTimeZone?: string;
+}
+
+/** Default gRPC address: the embedded dev server started by `temporal-dev.sh`. */
+export const DEFAULT_ADDRESS = 'localhost:7233';
+/** Default namespace of the embedded dev server. */
+export const DEFAULT_NAMESPACE = 'default';
+/** Default task queue of the scheduler worker. */
+export const DEFAULT_TASK_QUEUE = 'runbook-scheduler';
+
+/**
+ * Reads the settings from an environment (default `process.env`).
+ *
+ * Variables: `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_TASK_QUEUE`, `TEMPORAL_TLS_CERT`,
+ * `TEMPORAL_TLS_KEY`, `TEMPORAL_TLS_CA`, `TEMPORAL_TLS_SERVER_NAME`, `TEMPORAL_API_KEY`,
+ * `RUNBOOK_SCHEDULER_DATA_DIR`, `RUNBOOK_SCHEDULER_DEFAULT_TIME_ZONE`.
+ *
+ * @throws {@link SettingsError} when only one of the TLS certificate and key is given.
+ */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const value = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v ? v : undefined;
+  };
+  const cert = value('TEMPORAL_TLS_CERT');
+  const key = value('TEMPORAL_TLS_KEY');
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new SettingsError('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be given together');
+  }
+  const ca = value('TEMPORAL_TLS_CA');
+  const serverName = value('TEMPORAL_TLS_SERVER_NAME');
+  const tls: TlsSettings | undefined =
+    cert && key
+      ? {
+          clientCertPath: cert,
+          clientKeyPath: key,
+          ...(ca ? { serverRootCaPath: ca } : {}),
+          ...(serverName ? { serverNameOverride: serverName } : {}),
+        }
+      : undefined;
+  const apiKey = value('TEMPORAL_API_KEY');
+  const defaultTimeZone = value('RUNBOOK_SCHEDULER_DEFAULT_TIME_ZONE');
+  return {
+    address: value('TEMPORAL_ADDRESS') ?? DEFAULT_ADDRESS,
+    namespace: value('TEMPORAL_NAMESPACE') ?? DEFAULT_NAMESPACE,
+    taskQueue: value('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
+    dataDir: path.resolve(value('RUNBOOK_SCHEDULER_DATA_DIR') ?? '.runbook-scheduler'),
+    ...(tls ? { tls } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    ...(defaultTimeZone ? { defaultTimeZone } : {}),
+  };
+}
+
+/** True when the address points at this machine, where the embedded dev server may be started. */
+export function isLocalAddress(address: string): boolean {
+  const host = address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '0.0.0.0';
+}
+
+/** Reads the PEM files named by {@link TlsSettings} into the shape the Temporal SDK expects. */
+export function readTlsConfig(tls: TlsSettings): {
+  clientCertPair: { crt: Buffer; key: Buffer };
+  serverRootCACertificate?: Buffer;
+  serverNameOverride?: string;
+} {
+  return {
+    clientCertPair: { crt: readFileSync(tls.clientCertPath), key: readFileSync(tls.clientKeyPath) },
+    ...(tls.serverRootCaPath ? { serverRootCACertificate: readFileSync(tls.serverRootCaPath) } : {}),
+    ...(tls.serverNameOverride ? { serverNameOverride: tls.serverNameOverride } : {}),
+  };
+}
+
+/** A setting in the environment is malformed. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}

@@ -1,0 +1,24 @@
+/**
+ * The project's custom search attributes, registered on the namespace by `temporal-dev.sh` and by
+ * {@link ensureSearchAttributes}. The dev server's budget is 10 Keyword and 3 of each other type; we use 6
+ * Keyword attributes, so a deployment keeps room for its own.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Solution (tenant) that owns a schedule or run. */
+export const SOLUTION = defineSearchAttributeKey('RunbookSolution', SearchAttributeType.KEYWORD);
+/** Caller-chosen schedule reference, unique per solution. */
+export const REFERENCE = defineSearchAttributeKey('RunbookReference', SearchAttributeType.KEYWORD);
+/** UUID of the runbook a schedule fires. */
+export const RUNBOOK = defineSearchAttributeKey('RunbookUuid', SearchAttributeType.KEYWORD);
+/** Generation of a schedule reference: a fresh one on every Create after a Delete. */
+export const GENERATION = defineSearchAttributeKey('RunbookGeneration', SearchAttributeType.KEYWORD);
+/** Job context identifier of a Dynamic Scheduler run (FEATURES.md A6). */
+export const JOB_CONTEXT = defineSearchAttributeKey('RunbookJobContext', SearchAttributeType.KEYWORD);
+/** Outcome of a dispatch run: `succeeded`, `failed`, `duplicate`, `cancelled`. */
+export const DISPATCH_STATUS = defineSearchAttributeKey('RunbookDispatchStatus', SearchAttributeType.KEYWORD);
+
+/** Every custom attribute, with its type name as the CLI's `--search-attribute Name=Type` spells it. */
+export const CUSTOM_SEARCH_ATTRIBUTES = [SOLUTION, REFERENCE, RUNBOOK, GENERATION, JOB_CONTEXT, DISPATCH_STATUS].map(
+  (key) => ({ name: key.name, type: 'Keyword' as const }),
+);
