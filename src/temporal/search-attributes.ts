@@ -1,6 +1,6 @@
 /**
  * The project's custom search attributes, registered on the namespace by `temporal-dev.sh` and by
- * {@link ensureSearchAttributes}. The dev server's budget is 10 Keyword and 3 of each other type; we use 6
+ * {@link ensureSearchAttributes}. The dev server's budget is 10 Keyword and 3 of each other type; we use 7
  * Keyword attributes, so a deployment keeps room for its own.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
@@ -18,7 +18,18 @@ export const JOB_CONTEXT = defineSearchAttributeKey('RunbookJobContext', SearchA
 /** Outcome of a dispatch run: `succeeded`, `failed`, `duplicate`, `cancelled`. */
 export const DISPATCH_STATUS = defineSearchAttributeKey('RunbookDispatchStatus', SearchAttributeType.KEYWORD);
 
+/** On a schedule: the last dispatch failure, `<triggered_at> Runbook execution failed with status <status>`. */
+export const LAST_ERROR = defineSearchAttributeKey('RunbookLastError', SearchAttributeType.KEYWORD);
+
 /** Every custom attribute, with its type name as the CLI's `--search-attribute Name=Type` spells it. */
-export const CUSTOM_SEARCH_ATTRIBUTES = [SOLUTION, REFERENCE, RUNBOOK, GENERATION, JOB_CONTEXT, DISPATCH_STATUS].map(
+export const CUSTOM_SEARCH_ATTRIBUTES = [
+  SOLUTION,
+  REFERENCE,
+  RUNBOOK,
+  GENERATION,
+  JOB_CONTEXT,
+  DISPATCH_STATUS,
+  LAST_ERROR,
+].map(
   (key) => ({ name: key.name, type: 'Keyword' as const }),
 );

@@ -1,0 +1,61 @@
+/**
+ * The worker's activity entry point. Activities that talk to Temporal itself (re-arming schedules) need a
+ * client, so they are built by {@link createActivities}.
+ */
+import type { Client } from '@temporalio/client';
+import { Context } from '@temporalio/activity';
+import type { WindowOptions } from '../src/temporal/compile';
+import { CATCHUP_WINDOW_MS, ScheduleGateway } from '../src/temporal/schedules';
+import { dispatchHttp } from './dispatch-http';
+
+export type { HttpDispatchInput } from './dispatch-http';
+
+/** What the activities need from the worker process. */
+export interface ActivityDeps {
+  readonly client: Client;
+  readonly taskQueue: string;
+  readonly window?: WindowOptions;
+  /** The clock; a parameter so tests can pin it. @default `() => new Date()` */
+  readonly now?: () => Date;
+}
+
+/** Builds the activity implementations registered by the worker. */
+export function createActivities(deps: ActivityDeps) {
+  const gateway = new ScheduleGateway(deps.client, deps.taskQueue, deps.window);
+  const now = deps.now ?? (() => new Date());
+  return {
+    dispatchHttp,
+
+    /** Moves a schedule's window past the occurrence that just fired. */
+    async rearmSchedule(input: { scheduleId: string; after: string }): Promise<{ windowEnd: string | null }> {
+      const clock = now();
+      // Keep every instant after the one that fired; a late backfilled run must not re-open a long past.
+      const after = new Date(Math.max(new Date(input.after).getTime(), clock.getTime() - CATCHUP_WINDOW_MS));
+      const compiled = await gateway.rearm(input.scheduleId, after, clock);
+      return { windowEnd: compiled?.windowEnd?.toISOString() ?? null };
+    },
+
+    /** Records `Runbook execution failed with status <status>` on the schedule. */
+    async recordDispatchFailure(input: { scheduleId: string; message: string }): Promise<void> {
+      await gateway.recordLastError(input.scheduleId, input.message);
+    },
+
+    /** Re-arms every schedule of the product (the periodic sweep). */
+    async rearmAllSchedules(): Promise<{ rearmed: number; failed: number }> {
+      const ids = await gateway.listIds();
+      let rearmed = 0;
+      let failed = 0;
+      for (const id of ids) {
+        Context.current().heartbeat(id);
+        try {
+          await gateway.rearm(id, now(), now());
+          rearmed++;
+        } catch (err) {
+          failed++;
+          Context.current().log.warn('Re-arming a schedule failed', { scheduleId: id, error: String(err) });
+        }
+      }
+      return { rearmed, failed };
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Wires the product together from settings: client, catalog, gateway, service. Shared by the main job, the
+ * CLI and tests, so each entry point stays a few lines.
+ */
+import type { Client } from '@temporalio/client';
+import { FileRunbookCatalog } from './catalog/file-catalog';
+import type { Settings } from './config';
+import { SchedulerService } from './connector/scheduler-service';
+import { connectClient } from './temporal/connection';
+import type { WindowOptions } from './temporal/compile';
+import { ScheduleGateway } from './temporal/schedules';
+
+/** The wired application. */
+export interface App {
+  readonly settings: Settings;
+  readonly client: Client;
+  readonly catalog: FileRunbookCatalog;
+  readonly service: SchedulerService;
+  close(): Promise<void>;
+}
+
+/** Connects to Temporal and builds the service. */
+export async function createApp(settings: Settings, options: { window?: WindowOptions; client?: Client } = {}): Promise<App> {
+  const client = options.client ?? (await connectClient(settings));
+  const catalog = new FileRunbookCatalog(settings.dataDir);
+  const gateway = new ScheduleGateway(client, settings.taskQueue, options.window);
+  const service = new SchedulerService({
+    catalog,
+    gateway,
+    ...(settings.defaultTimeZone ? { defaultTimeZone: settings.defaultTimeZone } : {}),
+  });
+  return {
+    settings,
+    client,
+    catalog,
+    service,
+    close: async () => {
+      if (!options.client) await client.connection.close();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * The runbook catalog: where runbooks, their triggers and targets live, scoped by solution.
+ */
+import type { Runbook } from './model';
+
+/** Storage of runbooks. Every read is scoped to one solution: no call returns another solution's runbook. */
+export interface RunbookCatalog {
+  /** The runbook with this uuid in this solution, or undefined. */
+  get(solution: string, uuid: string): Promise<Runbook | undefined>;
+  /** Every runbook of a solution, ordered by name. */
+  list(solution: string): Promise<Runbook[]>;
+  /** Inserts or replaces a runbook (keyed by solution and uuid). */
+  put(runbook: Runbook): Promise<void>;
+  /** Removes a runbook; true when it existed. */
+  remove(solution: string, uuid: string): Promise<boolean>;
+}

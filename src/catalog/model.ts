@@ -1,0 +1,77 @@
+/**
+ * The runbook catalog's model: runbooks, their trigger templates and dispatch targets, as zod schemas (the
+ * single source of truth) with their inferred types.
+ */
+import { z } from 'zod';
+
+/** Fixed uuids of the trigger templates a runbook can use. Only the Dynamic Scheduler's accepts Create Schedule. */
+export const TriggerTemplate = {
+  /** Scheduler: the recurrence lives on the trigger (FEATURES.md A2). */
+  Scheduler: '5b8f7a62-3c1d-4e0a-9f6b-1d2e3c4b5a61',
+  /** Dynamic Scheduler: schedules are created at runtime by Create Schedule (FEATURES.md A6-A9). */
+  DynamicScheduler: '9e3c1f04-7a2b-4d6e-8c5f-0b1a2d3e4f72',
+  /** Webhook: fired by an external HTTP caller; not schedulable. */
+  Webhook: 'c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e83',
+} as const;
+/** Uuid of a trigger template. */
+export type TriggerTemplate = (typeof TriggerTemplate)[keyof typeof TriggerTemplate];
+
+/** Where a fire goes: an HTTP endpoint, or a Temporal workflow type on a task queue. */
+export const DispatchTargetSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('http'),
+    url: z.url({ protocol: /^https?$/, error: 'Target url must be an http or https URL' }),
+    headers: z.record(z.string(), z.string()).optional(),
+  }),
+  z.object({
+    kind: z.literal('workflow'),
+    workflowType: z.string().min(1, 'Target workflowType must not be empty'),
+    taskQueue: z.string().min(1, 'Target taskQueue must not be empty'),
+  }),
+]);
+/** Where a fire goes. */
+export type DispatchTarget = z.infer<typeof DispatchTargetSchema>;
+
+/** A JSON object, as `request_body` must be. */
+export const JsonObjectSchema = z.record(z.string(), z.unknown());
+
+/** Scheduler trigger config: `{schedule, request_body?}` (the recurrence is validated on provision). */
+export const SchedulerTriggerSchema = z.object({
+  template: z.literal(TriggerTemplate.Scheduler),
+  schedule: z.unknown(),
+  request_body: JsonObjectSchema.optional(),
+  /** Set on provision: the reference of the schedule this trigger owns; cleared on deprovision. */
+  schedule_reference: z.string().optional(),
+});
+
+/** Dynamic Scheduler trigger config: `{job_context_identifier_path?}`. */
+export const DynamicSchedulerTriggerSchema = z.object({
+  template: z.literal(TriggerTemplate.DynamicScheduler),
+  job_context_identifier_path: z.string().optional(),
+});
+
+/** Webhook trigger config (not schedulable; present so that Create Schedule has something to refuse). */
+export const WebhookTriggerSchema = z.object({
+  template: z.literal(TriggerTemplate.Webhook),
+  path: z.string().optional(),
+});
+
+/** A runbook's trigger. */
+export const TriggerSchema = z.discriminatedUnion('template', [
+  SchedulerTriggerSchema,
+  DynamicSchedulerTriggerSchema,
+  WebhookTriggerSchema,
+]);
+/** A runbook's trigger. */
+export type Trigger = z.infer<typeof TriggerSchema>;
+
+/** A runbook as the catalog stores it. */
+export const RunbookSchema = z.object({
+  uuid: z.uuid({ error: 'Runbook uuid must be a UUID' }),
+  solution: z.string().min(1, 'Solution must not be empty'),
+  name: z.string().min(1, 'Runbook name must not be empty'),
+  trigger: TriggerSchema,
+  target: DispatchTargetSchema,
+});
+/** A runbook as the catalog stores it. */
+export type Runbook = z.infer<typeof RunbookSchema>;

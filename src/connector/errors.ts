@@ -1,0 +1,41 @@
+/**
+ * Errors of the connector's actions and triggers. Messages are the exact strings of FEATURES.md A2, A7-A9:
+ * other runbooks match on them.
+ */
+
+/** Why an action failed; the HTTP API maps it to a status code. */
+export const ActionErrorCode = {
+  Invalid: 'invalid',
+  NotFound: 'not_found',
+  Conflict: 'conflict',
+  Unsupported: 'unsupported',
+} as const;
+/** Why an action failed. */
+export type ActionErrorCode = (typeof ActionErrorCode)[keyof typeof ActionErrorCode];
+
+/** A connector action failed; `message` is the exact user-facing string. */
+export class ScheduleActionError extends Error {
+  override readonly name = 'ScheduleActionError';
+  constructor(
+    message: string,
+    readonly code: ActionErrorCode,
+    /** Validation messages that travel beside the message (Update Schedule's `details`). */
+    readonly details: readonly string[] = [],
+    /** The reference concerned, when known. */
+    readonly scheduleReference?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Exact messages. */
+export const Messages = {
+  noRunbook: 'Failed to create schedule: No Runbook found',
+  templateNotSupported: (uuid: string) =>
+    `Failed to create schedule: Trigger template ${uuid} is not supported for scheduling`,
+  createInvalid: (messages: readonly string[]) => `Failed to create schedule: ${JSON.stringify(messages)}`,
+  referenceNotUnique: 'Reference must be unique per solution',
+  updateNotFound: 'Failed to update schedule: Schedule not found',
+  updateFailed: 'Failed to update schedule: Schedule update failed',
+  registerFailed: (error: string) => `Failed to register schedule: ${error}`,
+} as const;

@@ -1,0 +1,49 @@
+/**
+ * Zod schemas of the connector's inputs: the single source of truth for the client API, the HTTP API and the
+ * CLI. Recurrences are validated separately, by the recurrence schema, once the clock is known.
+ */
+import { z } from 'zod';
+import { JsonObjectSchema } from '../catalog/model';
+import { MAX_REQUEST_BODY_BYTES } from '../dispatch/payload';
+
+const reference = z
+  .string({ error: 'Schedule reference is required' })
+  .min(1, 'Schedule reference must not be empty')
+  .max(200, 'Schedule reference must be at most 200 characters');
+
+/** `request_body`: a JSON object of at most 64 KiB. */
+export const RequestBodySchema = JsonObjectSchema.refine(
+  (body) => Buffer.byteLength(JSON.stringify(body), 'utf8') <= MAX_REQUEST_BODY_BYTES,
+  `Request body must be at most ${MAX_REQUEST_BODY_BYTES} bytes of JSON`,
+);
+
+/** Create Schedule input (FEATURES.md A7). */
+export const CreateScheduleInputSchema = z.object({
+  runbook_uuid: z.string({ error: 'Runbook uuid is required' }).min(1, 'Runbook uuid must not be empty'),
+  schedule_reference: reference,
+  schedule: z.unknown().refine((v) => v !== undefined, 'Schedule is required'),
+  request_body: z
+    .union([RequestBodySchema, z.null()], { error: 'Request body must be a JSON object' })
+    .optional()
+    .transform((v) => v ?? undefined),
+});
+/** Create Schedule input. */
+export type CreateScheduleInput = z.input<typeof CreateScheduleInputSchema>;
+
+/** Update Schedule input (FEATURES.md A8). */
+export const UpdateScheduleInputSchema = z.object({
+  schedule_reference: reference,
+  schedule: z.unknown().refine((v) => v !== undefined, 'Schedule is required'),
+});
+/** Update Schedule input. */
+export type UpdateScheduleInput = z.input<typeof UpdateScheduleInputSchema>;
+
+/** Delete Schedule input (FEATURES.md A9); also the input of get, pause, resume and trigger. */
+export const ScheduleReferenceInputSchema = z.object({ schedule_reference: reference });
+/** Delete Schedule input. */
+export type ScheduleReferenceInput = z.input<typeof ScheduleReferenceInputSchema>;
+
+/** Messages of a failed parse, one sentence each. */
+export function issueMessages(error: z.ZodError): string[] {
+  return error.issues.map((issue) => issue.message);
+}

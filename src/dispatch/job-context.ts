@@ -1,0 +1,73 @@
+/**
+ * Job context identifier of a Dynamic Scheduler run (FEATURES.md A6). Pure and deterministic.
+ */
+
+/** Outcome of resolving `job_context_identifier_path`. */
+export type JobContextResolution =
+  | { readonly identifier: string; readonly error: null }
+  | { readonly identifier: null; readonly error: null }
+  | { readonly identifier: null; readonly error: string };
+
+/** The log line written when traversal fails, exactly as FEATURES.md A6 states it. */
+export function jobContextErrorMessage(errorName: string, message: string): string {
+  return `Unable to determine job context identifier. ${errorName}: ${message}`;
+}
+
+const MISSING = Symbol('missing');
+
+function walk(root: unknown, segments: readonly string[]): unknown {
+  let current: unknown = root;
+  for (const segment of segments) {
+    if (current === null || current === undefined) return MISSING;
+    if (Array.isArray(current)) {
+      if (!/^\d+$/.test(segment)) {
+        throw new TypeError(`no implicit conversion of String into Integer (segment "${segment}")`);
+      }
+      const index = Number(segment);
+      if (index >= current.length) return MISSING;
+      current = current[index];
+    } else if (typeof current === 'object') {
+      if (!Object.prototype.hasOwnProperty.call(current, segment)) return MISSING;
+      current = (current as Record<string, unknown>)[segment];
+    } else {
+      throw new TypeError(`cannot read "${segment}" of ${typeof current} ${JSON.stringify(current)}`);
+    }
+  }
+  return current;
+}
+
+function asIdentifier(value: unknown): string | null {
+  if (value === MISSING || value === null || value === undefined) return null;
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+/**
+ * Resolves a dot path against `{ body, triggered_at }`: a path starting with `body.` (or `body` itself) or naming
+ * `triggered_at` is resolved as written; any other path under `body` first and, if absent there, at the top
+ * level. Numeric segments index arrays. No match gives no identifier; indexing into a non-object gives the
+ * error line of {@link jobContextErrorMessage} and no identifier.
+ */
+export function resolveJobContextIdentifier(
+  path: string | undefined,
+  request: { readonly body: unknown; readonly triggered_at: string },
+): JobContextResolution {
+  if (path === undefined || path.trim() === '') return { identifier: null, error: null };
+  const segments = path.split('.');
+  const first = segments[0];
+  const root = { body: request.body, triggered_at: request.triggered_at };
+  try {
+    let value: unknown;
+    if (first === 'body' || first === 'triggered_at') {
+      value = walk(root, segments);
+    } else {
+      value = walk(request.body, segments);
+      if (value === MISSING) value = walk(root, segments);
+    }
+    return { identifier: asIdentifier(value), error: null };
+  } catch (err) {
+    const e = err as Error;
+    return { identifier: null, error: jobContextErrorMessage(e.name, e.message) };
+  }
+}

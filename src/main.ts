@@ -1,0 +1,124 @@
+/**
+ * The main job (`npm start`): makes sure Temporal is reachable (starting the embedded dev server when the
+ * address is local and nothing answers), runs the worker and the HTTP API, registers a demo runbook whose
+ * Scheduler trigger fires every minute, and logs each dispatch the demo runbook receives. Ctrl-C stops it.
+ */
+import { execFile } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Connection } from '@temporalio/client';
+import { createApp } from './app';
+import { TriggerTemplate } from './catalog/model';
+import { isLocalAddress, loadSettings, type Settings } from './config';
+import { parseTokens, startHttpApi } from './api/http-api';
+import { connectWorker, ensureSearchAttributes } from './temporal/connection';
+import { createSchedulerWorker, ensureSweepSchedule } from './worker';
+
+/** Uuid of the demo runbook registered by the main job. */
+export const DEMO_RUNBOOK_UUID = '00000000-0000-4000-8000-00000000de00';
+/** Solution of the demo runbook. */
+export const DEMO_SOLUTION = 'demo';
+
+async function reachable(settings: Settings): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({ address: settings.address, connectTimeout: 2_000 });
+    await connection.workflowService.getSystemInfo({});
+    await connection.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function ensureServer(settings: Settings): Promise<void> {
+  if (await reachable(settings)) {
+    console.log(`Temporal is reachable at ${settings.address} (namespace ${settings.namespace})`);
+    return;
+  }
+  if (!isLocalAddress(settings.address)) {
+    throw new Error(`Temporal is not reachable at ${settings.address}; check TEMPORAL_ADDRESS and TLS settings`);
+  }
+  const port = /:(\d+)$/.exec(settings.address)?.[1] ?? '7233';
+  console.log(`Nothing answers at ${settings.address}: starting the embedded Temporal dev server...`);
+  const script = path.join(__dirname, '..', 'temporal-dev.sh');
+  const { stdout } = await promisify(execFile)(script, ['start'], {
+    env: { ...process.env, TEMPORAL_DEV_PORT: port, TEMPORAL_NAMESPACE: settings.namespace },
+    maxBuffer: 10 * 1024 * 1024,
+  });
+  process.stdout.write(stdout);
+}
+
+/** A stand-in runbook endpoint that logs each fire in a line a person can read. */
+async function startDemoRunbook(): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let summary = text;
+      try {
+        const body = JSON.parse(text) as { body?: Record<string, unknown>; triggered_at?: string };
+        summary = `triggered_at=${body.triggered_at ?? '?'} body=${JSON.stringify(body.body)}`;
+      } catch {
+        // Not JSON: log it as received.
+      }
+      console.log(`[demo runbook] fire received: ${summary} idempotency-key=${String(req.headers['idempotency-key'])}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/runbooks/demo` };
+}
+
+async function run(): Promise<void> {
+  const settings = loadSettings();
+  await ensureServer(settings);
+  const app = await createApp(settings);
+  const added = await ensureSearchAttributes(app.client);
+  if (added.length > 0) console.log(`Registered search attributes: ${added.join(', ')}`);
+
+  const connection = await connectWorker(settings);
+  const worker = await createSchedulerWorker({ settings, client: app.client, connection });
+  const demo = await startDemoRunbook();
+  const tokens = parseTokens(process.env.RUNBOOK_SCHEDULER_API_TOKENS ?? `demo-token=${DEMO_SOLUTION}`);
+  const api = await startHttpApi(app.service, tokens, Number(process.env.RUNBOOK_SCHEDULER_HTTP_PORT ?? 8080));
+
+  const runbook = await app.service.registerRunbook({
+    uuid: DEMO_RUNBOOK_UUID,
+    solution: DEMO_SOLUTION,
+    name: 'Demo runbook',
+    trigger: {
+      template: TriggerTemplate.Scheduler,
+      schedule: { frequency: 'minutely', interval: 1, time_zone: 'UTC' },
+      request_body: { source: 'scheduler', demo: true },
+    },
+    target: { kind: 'http', url: demo.url },
+  });
+  const reference = runbook.trigger.template === TriggerTemplate.Scheduler ? runbook.trigger.schedule_reference : '';
+  console.log(`Worker polling task queue "${settings.taskQueue}" on ${settings.address}`);
+  console.log(`HTTP API on http://127.0.0.1:${api.port}/v1 (token: see RUNBOOK_SCHEDULER_API_TOKENS)`);
+  console.log(`Demo schedule "${reference}" fires every minute; Temporal Web UI: http://localhost:8233/schedules`);
+  console.log('Press Ctrl-C to stop.');
+
+  const stop = () => {
+    console.log('Stopping...');
+    worker.shutdown();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await Promise.all([worker.run(), ensureSweepSchedule(app.client, settings)]);
+  await app.service.deprovision(runbook);
+  demo.server.close();
+  api.server.close();
+  await connection.close();
+  await app.close();
+  console.log('Stopped.');
+}
+
+run().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});

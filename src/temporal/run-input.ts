@@ -1,0 +1,82 @@
+/**
+ * Messages shared by the client side and the workflows: what a schedule's action passes to each run, and what
+ * a run returns. Type-only imports, so workflow bundles stay free of zod and Node built-ins.
+ */
+import type { DispatchTarget } from '../catalog/model';
+import type { JsonObject } from '../dispatch/payload';
+import type { Recurrence } from '../recurrence';
+
+/** Which trigger a schedule belongs to. */
+export const ScheduleKind = {
+  /** Owned by a runbook's Scheduler trigger (provisioned with the runbook). */
+  Scheduler: 'scheduler',
+  /** Created at runtime by Create Schedule for a Dynamic Scheduler runbook. */
+  Dynamic: 'dynamic_scheduler',
+} as const;
+/** Which trigger a schedule belongs to. */
+export type ScheduleKind = (typeof ScheduleKind)[keyof typeof ScheduleKind];
+
+/** Durable retry policy of a dispatch (network errors, 5xx, 429). */
+export interface DispatchRetryPolicy {
+  /** @default 10 */
+  readonly maximumAttempts: number;
+  /** @default 1000 */
+  readonly initialIntervalMs: number;
+  /** @default 2 */
+  readonly backoffCoefficient: number;
+  /** @default 300000 (5 minutes) */
+  readonly maximumIntervalMs: number;
+}
+
+/** Default dispatch retries: 10 attempts over roughly 20 minutes. */
+export const DEFAULT_DISPATCH_RETRY: DispatchRetryPolicy = {
+  maximumAttempts: 10,
+  initialIntervalMs: 1000,
+  backoffCoefficient: 2,
+  maximumIntervalMs: 300_000,
+};
+
+/** Everything a run needs, carried in the schedule's action arguments (updated in place by Update Schedule). */
+export interface ScheduledRunInput {
+  readonly scheduleId: string;
+  readonly kind: ScheduleKind;
+  readonly solution: string;
+  readonly reference: string;
+  readonly runbookUuid: string;
+  /** Fresh on every Create, so run ids and idempotency keys of a re-created reference never collide. */
+  readonly generation: string;
+  readonly recurrence: Recurrence;
+  readonly requestBody?: JsonObject;
+  readonly target: DispatchTarget;
+  /** Dynamic Scheduler runbooks: the dot path of the job context identifier. */
+  readonly jobContextIdentifierPath?: string;
+  readonly retry: DispatchRetryPolicy;
+}
+
+/** Outcome of one run, as its workflow result. */
+export interface ScheduledRunResult {
+  readonly status: 'succeeded' | 'duplicate';
+  readonly triggeredAt: string;
+  readonly idempotencyKey: string;
+  readonly httpStatus?: number;
+  readonly jobContextIdentifier: string | null;
+  /** Workflow targets: the id of the started runbook workflow. */
+  readonly runbookWorkflowId?: string;
+}
+
+/** Immutable facts about a schedule, kept in its memo. */
+export interface ScheduleMemo {
+  readonly product: 'runbook-scheduler';
+  readonly kind: ScheduleKind;
+  readonly solution: string;
+  readonly reference: string;
+  readonly runbookUuid: string;
+  readonly generation: string;
+  readonly createdAt: string;
+}
+
+/** Workflow type names, shared by the schedule action and the worker. */
+export const WorkflowType = {
+  ScheduledRun: 'scheduledRunWorkflow',
+  Sweep: 'rearmSweepWorkflow',
+} as const;

@@ -1,0 +1,344 @@
+/**
+ * The Temporal-facing side of schedules: builds a Temporal Schedule from a compiled recurrence, creates,
+ * replaces, re-arms, describes and deletes it. Every Temporal schedule call of the product goes through here,
+ * and Temporal's transport errors are translated here.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleOptions,
+} from '@temporalio/client';
+import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
+import type { SearchAttributePair } from '@temporalio/common';
+import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import type { temporal } from '@temporalio/proto';
+import { compileSchedule, type CompiledSchedule, type WindowOptions } from './compile';
+import { WorkflowType, type ScheduleMemo, type ScheduledRunInput } from './run-input';
+import { GENERATION, LAST_ERROR, REFERENCE, RUNBOOK, SOLUTION } from './search-attributes';
+
+/**
+ * Missed fires within this window after a server outage are still taken (late, with their own
+ * `triggered_at`); older ones are skipped. Also bounds the backfill of a window that ran dry.
+ */
+export const CATCHUP_WINDOW_MS = 24 * 3_600_000;
+
+/** Prefix of every schedule id the product creates; operators filter on it in the UI. */
+export const SCHEDULE_ID_PREFIX = 'rbs';
+
+/** Readable, unique schedule id of a reference in a solution. */
+export function scheduleIdFor(solution: string, reference: string): string {
+  return `${SCHEDULE_ID_PREFIX}:${solution}:${reference}`;
+}
+
+/** A fresh generation id: creation instant plus randomness, so two generations never collide. */
+export function newGeneration(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return `${stamp}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A schedule as stored in Temporal, decoded. */
+export interface StoredSchedule {
+  readonly scheduleId: string;
+  readonly memo: ScheduleMemo;
+  readonly input: ScheduledRunInput;
+  readonly paused: boolean;
+  readonly note: string | undefined;
+  readonly lastError: string | undefined;
+  readonly nextActionTimes: Date[];
+  readonly description: ScheduleDescription;
+}
+
+/** A reference that already has a live schedule in the solution. */
+export class ScheduleAlreadyExistsError extends Error {
+  override readonly name = 'ScheduleAlreadyExistsError';
+  constructor(readonly scheduleId: string) {
+    super(`Schedule ${scheduleId} already exists`);
+  }
+}
+
+function searchAttributesOf(input: ScheduledRunInput): SearchAttributePair[] {
+  return [
+    { key: SOLUTION, value: input.solution },
+    { key: REFERENCE, value: input.reference },
+    { key: RUNBOOK, value: input.runbookUuid },
+    { key: GENERATION, value: input.generation },
+  ];
+}
+
+function stateNote(compiled: CompiledSchedule): string {
+  return compiled.reason ?? `Next occurrence ${compiled.nextOccurrenceAt?.toISOString() ?? 'unknown'}`;
+}
+
+/** Full schedule options (for create) of a run input and its compiled spec. */
+export function buildScheduleOptions(
+  input: ScheduledRunInput,
+  compiled: CompiledSchedule,
+  taskQueue: string,
+  memo: ScheduleMemo,
+): ScheduleOptions {
+  return {
+    scheduleId: input.scheduleId,
+    spec: compiled.spec,
+    action: {
+      type: 'startWorkflow',
+      workflowType: WorkflowType.ScheduledRun,
+      // Temporal appends the occurrence instant: `<schedule id>:<generation>-2025-01-31T22:00:00Z`.
+      workflowId: `${input.scheduleId}:${input.generation}`,
+      taskQueue,
+      args: [input],
+      typedSearchAttributes: searchAttributesOf(input),
+      staticSummary: `Runbook ${input.runbookUuid} fired by schedule "${input.reference}" (${input.solution})`,
+    },
+    policies: {
+      // Each occurrence is its own run: none is dropped or delayed while an earlier one still retries.
+      overlap: ScheduleOverlapPolicy.ALLOW_ALL,
+      catchupWindow: CATCHUP_WINDOW_MS,
+      pauseOnFailure: false,
+    },
+    memo: memo as unknown as Record<string, unknown>,
+    typedSearchAttributes: searchAttributesOf(input),
+    state: { paused: compiled.paused, note: stateNote(compiled) },
+  };
+}
+
+/** Schedule operations on one Temporal namespace. */
+export class ScheduleGateway {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly window: WindowOptions = {},
+  ) {}
+
+  /**
+   * Creates the Temporal schedule; atomic on the schedule id, so of two concurrent creates of one reference
+   * exactly one succeeds.
+   * @throws {@link ScheduleAlreadyExistsError} when the id is taken.
+   */
+  async create(input: ScheduledRunInput, memo: ScheduleMemo, now: Date): Promise<CompiledSchedule> {
+    const compiled = compileSchedule(input.recurrence, now, this.window);
+    try {
+      await this.client.schedule.create(buildScheduleOptions(input, compiled, this.taskQueue, memo));
+    } catch (err) {
+      if (err instanceof ScheduleAlreadyRunning) throw new ScheduleAlreadyExistsError(input.scheduleId);
+      throw err;
+    }
+    return compiled;
+  }
+
+  /** The decoded schedule, or undefined when none exists (or it is not one of ours). */
+  async get(scheduleId: string): Promise<StoredSchedule | undefined> {
+    let description: ScheduleDescription;
+    try {
+      description = await this.client.schedule.getHandle(scheduleId).describe();
+    } catch (err) {
+      if (err instanceof ScheduleNotFoundError) return undefined;
+      throw err;
+    }
+    const memo = description.memo as ScheduleMemo | undefined;
+    const action = description.action;
+    if (memo?.product !== 'runbook-scheduler' || action.type !== 'startWorkflow') return undefined;
+    const input = action.args?.[0] as ScheduledRunInput | undefined;
+    if (!input) return undefined;
+    return {
+      scheduleId,
+      memo,
+      input,
+      paused: description.state.paused,
+      note: description.state.note,
+      lastError: description.typedSearchAttributes.get(LAST_ERROR),
+      nextActionTimes: description.info.nextActionTimes,
+      description,
+    };
+  }
+
+  /**
+   * Replaces rule, body and target of an existing schedule (Update Schedule: a full replacement). The new
+   * spec drops every pending instant of the old rule.
+   * @throws {@link ScheduleNotFoundError} when it no longer exists.
+   */
+  async replace(input: ScheduledRunInput, now: Date): Promise<CompiledSchedule> {
+    const compiled = compileSchedule(input.recurrence, now, this.window);
+    await this.client.schedule.getHandle(input.scheduleId).update((previous) => {
+      if (previous.action.type !== 'startWorkflow') throw new ScheduleNotFoundError('not ours', input.scheduleId);
+      return {
+        spec: compiled.spec,
+        action: { ...previous.action, args: [input] },
+        policies: previous.policies,
+        state: { paused: compiled.paused, note: stateNote(compiled) },
+      };
+    });
+    return compiled;
+  }
+
+  /** Deletes the Temporal schedule; its past runs stay in the namespace's history. False when absent. */
+  async delete(scheduleId: string): Promise<boolean> {
+    try {
+      await this.client.schedule.getHandle(scheduleId).delete();
+      return true;
+    } catch (err) {
+      if (err instanceof ScheduleNotFoundError) return false;
+      throw err;
+    }
+  }
+
+  /** Pauses (a user pause: the note says so). */
+  async pause(scheduleId: string, note = 'Paused'): Promise<void> {
+    await this.client.schedule.getHandle(scheduleId).pause(note);
+  }
+
+  /** Resumes a paused schedule. */
+  async resume(scheduleId: string, note = 'Resumed'): Promise<void> {
+    await this.client.schedule.getHandle(scheduleId).unpause(note);
+  }
+
+  /** Fires now, outside the cadence. */
+  async trigger(scheduleId: string): Promise<void> {
+    await this.client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+  }
+
+  /**
+   * Moves a window-mode schedule's window forward to the instants after `after`; a schedule with no further
+   * occurrence pauses itself with the reason as its note. If the old window ran dry before `now`, the missed
+   * instants within the catch-up window are backfilled.
+   * @returns the compiled schedule, or undefined when the schedule is gone.
+   */
+  async rearm(scheduleId: string, after: Date, now: Date): Promise<CompiledSchedule | undefined> {
+    let result: { compiled: CompiledSchedule; oldEnd: Date | undefined; paused: boolean } | undefined;
+    await this.updateAtomically(scheduleId, (stored) => {
+      const compiled = compileSchedule(stored.input.recurrence, after, this.window);
+      result = { compiled, oldEnd: lastCalendarInstant(stored.description), paused: stored.paused };
+      if (compiled.mode !== 'window') return undefined;
+      const noFurther = compiled.nextOccurrenceAt === null && !stored.input.recurrence.disabled;
+      result.paused = stored.paused || noFurther;
+      const raw = stored.description.raw.schedule;
+      return {
+        schedule: {
+          ...raw,
+          spec: encodeScheduleSpec(compiled.spec),
+          state: {
+            ...raw?.state,
+            paused: result.paused,
+            notes: noFurther ? compiled.reason : (raw?.state?.notes ?? null),
+          },
+        },
+      };
+    });
+    if (!result) return undefined;
+    const { compiled, oldEnd, paused } = result;
+    if (compiled.mode === 'window' && oldEnd && oldEnd < now && !paused) {
+      const start = new Date(Math.max(oldEnd.getTime() + 1000, now.getTime() - CATCHUP_WINDOW_MS));
+      if (start < now) {
+        await this.client.schedule
+          .getHandle(scheduleId)
+          .backfill({ start, end: now, overlap: ScheduleOverlapPolicy.ALLOW_ALL });
+      }
+    }
+    return compiled;
+  }
+
+  /** Records a dispatch failure on the schedule, where the UI and `temporal schedule describe` show it. */
+  async recordLastError(scheduleId: string, message: string): Promise<void> {
+    await this.updateAtomically(scheduleId, (stored) => ({
+      schedule: stored.description.raw.schedule ?? {},
+      searchAttributes: {
+        indexedFields: encodeUnifiedSearchAttributes(undefined, [
+          ...searchAttributesOf(stored.input),
+          { key: LAST_ERROR, value: message.slice(0, 1000) },
+        ]),
+      },
+    }));
+  }
+
+  /**
+   * Read-modify-write with the describe's conflict token: a concurrent change (an Update Schedule, a pause in
+   * the UI) is never overwritten; the change is recomputed on the new state instead.
+   */
+  private async updateAtomically(
+    scheduleId: string,
+    change: (stored: StoredSchedule) => RawScheduleUpdate | undefined,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const stored = await this.get(scheduleId);
+      if (!stored) return;
+      const update = change(stored);
+      if (!update) return;
+      try {
+        await this.client.workflowService.updateSchedule({
+          namespace: this.client.options.namespace,
+          scheduleId,
+          ...update,
+          conflictToken: stored.description.raw.conflictToken,
+          identity: this.client.options.identity,
+          requestId: randomUUID(),
+        });
+        return;
+      } catch (err) {
+        if (attempt < 5 && isConflict(err)) continue;
+        // A schedule with no action left (a no_repeat that fired) is closed by Temporal: nothing to change.
+        if (isGrpcStatus(err, GRPC_NOT_FOUND)) return;
+        throw err;
+      }
+    }
+  }
+
+  /** Ids of every schedule of the product, optionally of one solution. */
+  async listIds(solution?: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const summary of this.client.schedule.list()) {
+      const memo = summary.memo as ScheduleMemo | undefined;
+      if (memo?.product !== 'runbook-scheduler') continue;
+      if (solution !== undefined && memo.solution !== solution) continue;
+      ids.push(summary.scheduleId);
+    }
+    return ids;
+  }
+}
+
+type RawScheduleUpdate = Pick<
+  temporal.api.workflowservice.v1.IUpdateScheduleRequest,
+  'schedule' | 'searchAttributes'
+>;
+
+function lastCalendarInstant(description: ScheduleDescription): Date | undefined {
+  let last: number | undefined;
+  for (const cal of description.spec.calendars ?? []) {
+    const y = cal.year[0]?.start;
+    const mo = cal.month[0]?.start;
+    const d = cal.dayOfMonth[0]?.start;
+    if (y === undefined || mo === undefined || d === undefined) continue;
+    const monthIndex = typeof mo === 'number' ? mo - 1 : MONTH_NAMES.indexOf(mo);
+    const t = Date.UTC(y, monthIndex, d, cal.hour[0]?.start ?? 0, cal.minute[0]?.start ?? 0, cal.second[0]?.start ?? 0);
+    if (last === undefined || t > last) last = t;
+  }
+  return last === undefined ? undefined : new Date(last);
+}
+
+const MONTH_NAMES: readonly string[] = [
+  'JANUARY',
+  'FEBRUARY',
+  'MARCH',
+  'APRIL',
+  'MAY',
+  'JUNE',
+  'JULY',
+  'AUGUST',
+  'SEPTEMBER',
+  'OCTOBER',
+  'NOVEMBER',
+  'DECEMBER',
+];
+
+const GRPC_NOT_FOUND = 5;
+
+function isGrpcStatus(err: unknown, code: number): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}
+
+function isConflict(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return /conflict/i.test(message);
+}

@@ -1,0 +1,62 @@
+/**
+ * The scheduler worker: runs the dispatch workflows and activities, keeps the periodic sweep schedule in place,
+ * and sweeps once on start so windows that ran dry while no worker was up are re-armed (and backfilled).
+ */
+import path from 'node:path';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { Settings } from './config';
+import type { WindowOptions } from './temporal/compile';
+import { WorkflowType } from './temporal/run-input';
+
+/** Id of the Temporal schedule that runs the re-arm sweep. */
+export const SWEEP_SCHEDULE_ID = 'runbook-scheduler-sweep';
+/** How often the sweep runs. */
+export const SWEEP_EVERY_MS = 3_600_000;
+
+/** Options of {@link createSchedulerWorker}. */
+export interface SchedulerWorkerOptions {
+  readonly settings: Settings;
+  readonly client: Client;
+  readonly connection: NativeConnection;
+  readonly window?: WindowOptions;
+  /** Skip creating the hourly sweep schedule (tests that count schedules). @default false */
+  readonly withoutSweepSchedule?: boolean;
+}
+
+/** Creates (does not run) the worker on the configured task queue. */
+export async function createSchedulerWorker(options: SchedulerWorkerOptions): Promise<Worker> {
+  const { settings, client, connection } = options;
+  return await Worker.create({
+    connection,
+    namespace: settings.namespace,
+    taskQueue: settings.taskQueue,
+    workflowsPath: path.join(__dirname, '..', 'workflows'),
+    activities: createActivities({
+      client,
+      taskQueue: settings.taskQueue,
+      ...(options.window ? { window: options.window } : {}),
+    }),
+  });
+}
+
+/** Creates the sweep schedule if missing, then triggers one sweep now. */
+export async function ensureSweepSchedule(client: Client, settings: Settings): Promise<void> {
+  try {
+    await client.schedule.create({
+      scheduleId: SWEEP_SCHEDULE_ID,
+      spec: { intervals: [{ every: SWEEP_EVERY_MS }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: WorkflowType.Sweep,
+        taskQueue: settings.taskQueue,
+        staticSummary: 'Re-arms the rolling windows of every runbook schedule',
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: SWEEP_EVERY_MS },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
+  await client.schedule.getHandle(SWEEP_SCHEDULE_ID).trigger();
+}

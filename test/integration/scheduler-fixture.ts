@@ -1,0 +1,49 @@
+/**
+ * A running scheduler for integration tests: the real worker on a test-unique task queue, the service with a
+ * temporary catalog, against the dev server started by global setup.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import { createApp, type App } from '../../src/app';
+import type { Settings } from '../../src/config';
+import type { WindowOptions } from '../../src/temporal/compile';
+import { connectWorker } from '../../src/temporal/connection';
+import { createSchedulerWorker } from '../../src/worker';
+import { testSettings, uniqueId } from './harness';
+
+/** A scheduler with its worker running; `close()` in `afterAll`. */
+export interface SchedulerFixture {
+  readonly app: App;
+  readonly settings: Settings;
+  readonly worker: Worker;
+  close(): Promise<void>;
+}
+
+/** Starts a worker on a fresh task queue and wires the service to it. */
+export async function startScheduler(options: { window?: WindowOptions } = {}): Promise<SchedulerFixture> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rbs-catalog-'));
+  const settings: Settings = { ...testSettings(), taskQueue: uniqueId('rbs-tq'), dataDir };
+  const app = await createApp(settings, options.window ? { window: options.window } : {});
+  const connection = await connectWorker(settings);
+  const worker = await createSchedulerWorker({
+    settings,
+    client: app.client,
+    connection,
+    ...(options.window ? { window: options.window } : {}),
+  });
+  const running = worker.run();
+  return {
+    app,
+    settings,
+    worker,
+    close: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

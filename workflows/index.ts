@@ -1,0 +1,3 @@
+/** The worker's workflow entry point. */
+export { scheduledRunWorkflow } from './scheduled-run';
+export { rearmSweepWorkflow } from './sweep';

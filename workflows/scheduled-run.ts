@@ -1,0 +1,149 @@
+/**
+ * One fire of a schedule: re-arm the schedule's window, dispatch the runbook with durable retries, record the
+ * outcome. The run's event history is the activity stream operators read in the Temporal Web UI.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  log,
+  proxyActivities,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/common';
+import type * as activities from '../activities';
+import { buildDispatchPayload, idempotencyKey } from '../src/dispatch/payload';
+import { resolveJobContextIdentifier } from '../src/dispatch/job-context';
+import { dispatchFailureMessage } from '../src/dispatch/outcome';
+import type { ScheduledRunInput, ScheduledRunResult } from '../src/temporal/run-input';
+import { DISPATCH_STATUS, JOB_CONTEXT } from '../src/temporal/search-attributes';
+
+/** Set by Temporal on runs started by a schedule: the occurrence's nominal instant. */
+const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+const { rearmSchedule, recordDispatchFailure } = proxyActivities<ReturnType<typeof activities.createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
+});
+
+/** The occurrence instant: the nominal time of a scheduled or backfilled run, the trigger time of a manual one. */
+function occurrenceInstant(): Date {
+  const info = workflowInfo();
+  return info.typedSearchAttributes.get(SCHEDULED_START_TIME) ?? info.startTime;
+}
+
+/** Workflow id of a runbook run correlated by its job context identifier, scoped by solution and runbook. */
+export function jobWorkflowId(input: ScheduledRunInput, identifier: string): string {
+  return `runbook-job:${input.solution}:${input.runbookUuid}:${identifier}`;
+}
+
+/**
+ * Runs one occurrence of a schedule.
+ * @throws ApplicationFailure `Runbook execution failed with status <status>` when the runbook refused the fire
+ * or stayed unreachable through every retry; the schedule goes on to its next occurrence regardless.
+ */
+export async function scheduledRunWorkflow(input: ScheduledRunInput): Promise<ScheduledRunResult> {
+  const triggeredAt = occurrenceInstant();
+  const payload = buildDispatchPayload(input.requestBody, input.reference, triggeredAt);
+  const key = idempotencyKey(input.scheduleId, input.generation, triggeredAt);
+  log.info('Scheduled run is triggered', { reference: input.reference, triggered_at: payload.triggered_at });
+
+  // Move the window forward first, so a dispatch that retries for hours never lets the schedule run dry.
+  const rearmed = rearmSchedule({ scheduleId: input.scheduleId, after: triggeredAt.toISOString() });
+
+  const resolution =
+    input.kind === 'dynamic_scheduler'
+      ? resolveJobContextIdentifier(input.jobContextIdentifierPath, payload)
+      : { identifier: null, error: null };
+  if (resolution.error !== null) log.warn(resolution.error);
+  const identifier = resolution.identifier;
+  if (identifier !== null) upsertSearchAttributes([{ key: JOB_CONTEXT, value: identifier }]);
+
+  log.info('Scheduled run started processing', { idempotency_key: key });
+  let result: ScheduledRunResult;
+  try {
+    result = await dispatch(input, payload, key, identifier);
+  } catch (err) {
+    const status = failureStatus(err);
+    const message = dispatchFailureMessage(status.status);
+    upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'failed' }]);
+    await recordDispatchFailure({ scheduleId: input.scheduleId, message: `${payload.triggered_at} ${message}` });
+    await rearmed;
+    throw ApplicationFailure.create({
+      message,
+      type: 'RunbookExecutionFailed',
+      nonRetryable: true,
+      details: [{ status: status.status, cause: status.cause, triggered_at: payload.triggered_at }],
+    });
+  }
+  upsertSearchAttributes([{ key: DISPATCH_STATUS, value: result.status }]);
+  await rearmed;
+  log.info(result.status === 'duplicate' ? 'Run refused as a duplicate' : 'Processing completed successfully', {
+    ...result,
+  });
+  return result;
+}
+
+async function dispatch(
+  input: ScheduledRunInput,
+  payload: ReturnType<typeof buildDispatchPayload>,
+  key: string,
+  identifier: string | null,
+): Promise<ScheduledRunResult> {
+  const base = { triggeredAt: payload.triggered_at, idempotencyKey: key, jobContextIdentifier: identifier };
+  const target = input.target;
+  if (target.kind === 'http') {
+    const { dispatchHttp } = proxyActivities<ReturnType<typeof activities.createActivities>>({
+      startToCloseTimeout: '45 seconds',
+      heartbeatTimeout: '10 seconds',
+      retry: {
+        maximumAttempts: input.retry.maximumAttempts,
+        initialInterval: input.retry.initialIntervalMs,
+        backoffCoefficient: input.retry.backoffCoefficient,
+        maximumInterval: input.retry.maximumIntervalMs,
+        nonRetryableErrorTypes: ['RunbookDispatchRefused'],
+      },
+    });
+    const { status } = await dispatchHttp({
+      url: target.url,
+      headers: target.headers ?? {},
+      payload,
+      idempotencyKey: key,
+      jobContextIdentifier: identifier,
+    });
+    return { status: 'succeeded', httpStatus: status, ...base };
+  }
+  const workflowId =
+    identifier !== null ? jobWorkflowId(input, identifier) : `runbook-job:${input.solution}:${key}`;
+  try {
+    await startChild(target.workflowType, {
+      workflowId,
+      taskQueue: target.taskQueue,
+      args: [payload],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      return { status: 'duplicate', runbookWorkflowId: workflowId, ...base };
+    }
+    throw err;
+  }
+  return { status: 'succeeded', runbookWorkflowId: workflowId, ...base };
+}
+
+function failureStatus(err: unknown): { status: number | 'unreachable'; cause: string } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    const detail = cause.details?.[0] as { status?: number | 'unreachable'; cause?: string } | undefined;
+    return { status: detail?.status ?? 'unreachable', cause: detail?.cause ?? cause.message };
+  }
+  return { status: 'unreachable', cause: err instanceof Error ? err.message : String(err) };
+}
