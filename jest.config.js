@@ -3,6 +3,8 @@ const transform = { '^.+\\.(t|j)s$': ['@swc/jest'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Per-project testTimeout is ignored by jest; integration tests wait on a real server.
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -17,7 +19,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

@@ -100,7 +100,7 @@ install_cli() {
   mkdir -p "$STATE_DIR"
   if command -v flock >/dev/null 2>&1; then
     exec 9>"$LOCK_FILE"
-    log "waiting for the install lock $LOCK_FILE"
+    log "taking the install lock $LOCK_FILE"
     flock 9
   fi
   # Another process may have finished the install while this one waited for the lock.
@@ -156,10 +156,10 @@ go_cli_ok() {
 # is refused (the CLI's go.mod replaces its nested module cliext with ./cliext, which the module proxy's zip
 # lacks), so this clones the tag with git and builds it the way the release does. Needs git and github.com access.
 install_with_go() {
-  command -v go >/dev/null 2>&1 && command -v git >/dev/null 2>&1 || {
+  if ! command -v go >/dev/null 2>&1 || ! command -v git >/dev/null 2>&1; then
     log "go or git not found; skipping the Go build"
     return 1
-  }
+  fi
   local src="$STATE_DIR/src/cli-$TEMPORAL_CLI_VERSION"
   log "building github.com/temporalio/cli v$TEMPORAL_CLI_VERSION (cmd/temporal) into $GOBIN_DIR; this takes minutes"
   rm -rf "$src"
@@ -193,7 +193,7 @@ start_dev_args() {
   fi
   local sa
   for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
-  # Schedules: allow list/describe soon after a change, and a generous per-namespace budget.
+  # Workflow Update on (the default today, pinned here), and search attributes registered after start usable at once.
   args+=(--dynamic-config-value "frontend.enableUpdateWorkflowExecution=true")
   args+=(--dynamic-config-value "system.forceSearchAttributesCacheRefreshOnRead=true")
   printf '%s\n' "${args[@]}"
@@ -246,6 +246,7 @@ ensure_search_attributes() {
     sa="${pair%%=*}"
     type="${pair#*=}"
     # KeywordList -> INDEXED_VALUE_TYPE_KEYWORD_LIST, as the list prints it.
+    # shellcheck disable=SC2001 # a case change follows, bash substitution does not save a pipe here
     indexed="INDEXED_VALUE_TYPE_$(sed 's/\([a-z]\)\([A-Z]\)/\1_\2/g' <<<"$type" | tr '[:lower:]' '[:upper:]')"
     if grep -q "\"$sa\": \"$indexed\"" <<<"$existing"; then
       continue
@@ -351,8 +352,8 @@ cmd_stop() {
     return 0
   fi
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  local i
-  for i in $(seq 1 120); do
+  local _
+  for _ in $(seq 1 120); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.25
   done

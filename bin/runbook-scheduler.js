@@ -4,7 +4,9 @@ const path = require('node:path');
 const fs = require('node:fs');
 const built = path.join(__dirname, '..', 'dist', 'src', 'cli.js');
 if (fs.existsSync(built)) {
-  require(built).main(process.argv.slice(2)).then((code) => process.exit(code));
+  require(built)
+    .main(process.argv.slice(2))
+    .then((code) => process.exit(code));
 } else {
   require('tsx/cjs');
   require(path.join(__dirname, '..', 'src', 'cli.ts'))

@@ -20,7 +20,10 @@ export interface App {
 }
 
 /** Connects to Temporal and builds the service. */
-export async function createApp(settings: Settings, options: { window?: WindowOptions; client?: Client } = {}): Promise<App> {
+export async function createApp(
+  settings: Settings,
+  options: { window?: WindowOptions; client?: Client } = {},
+): Promise<App> {
   const client = options.client ?? (await connectClient(settings));
   const catalog = new FileRunbookCatalog(settings.dataDir);
   const gateway = new ScheduleGateway(client, settings.taskQueue, options.window);

@@ -137,7 +137,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runServiceCommand(command: string, values: Record<string, string | undefined>): Promise<number> {
+async function runServiceCommand(
+  command: string,
+  values: Record<string, string | undefined>,
+): Promise<number> {
   const solution = values.solution ?? process.env.RUNBOOK_SCHEDULER_SOLUTION;
   if (!solution) throw new UsageError('--solution (or RUNBOOK_SCHEDULER_SOLUTION) is required');
   const app = await createApp(loadSettings());
@@ -176,7 +179,9 @@ async function runServiceCommand(command: string, values: Record<string, string 
         print(await s.triggerSchedule(solution, ref));
         return 0;
       default: {
-        const text = values['register-file'] ? readFileSync(values['register-file'], 'utf8') : values.register;
+        const text = values['register-file']
+          ? readFileSync(values['register-file'], 'utf8')
+          : values.register;
         if (text !== undefined) {
           const runbook = parseJson('register', text) as Record<string, unknown>;
           print(await s.registerRunbook({ ...runbook, solution }));

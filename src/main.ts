@@ -38,7 +38,9 @@ async function ensureServer(settings: Settings): Promise<void> {
     return;
   }
   if (!isLocalAddress(settings.address)) {
-    throw new Error(`Temporal is not reachable at ${settings.address}; check TEMPORAL_ADDRESS and TLS settings`);
+    throw new Error(
+      `Temporal is not reachable at ${settings.address}; check TEMPORAL_ADDRESS and TLS settings`,
+    );
   }
   const port = /:(\d+)$/.exec(settings.address)?.[1] ?? '7233';
   console.log(`Nothing answers at ${settings.address}: starting the embedded Temporal dev server...`);
@@ -64,7 +66,9 @@ async function startDemoRunbook(): Promise<{ server: http.Server; url: string }>
       } catch {
         // Not JSON: log it as received.
       }
-      console.log(`[demo runbook] fire received: ${summary} idempotency-key=${String(req.headers['idempotency-key'])}`);
+      console.log(
+        `[demo runbook] fire received: ${summary} idempotency-key=${String(req.headers['idempotency-key'])}`,
+      );
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
   });
@@ -84,7 +88,11 @@ async function run(): Promise<void> {
   const worker = await createSchedulerWorker({ settings, client: app.client, connection });
   const demo = await startDemoRunbook();
   const tokens = parseTokens(process.env.RUNBOOK_SCHEDULER_API_TOKENS ?? `demo-token=${DEMO_SOLUTION}`);
-  const api = await startHttpApi(app.service, tokens, Number(process.env.RUNBOOK_SCHEDULER_HTTP_PORT ?? 8080));
+  const api = await startHttpApi(
+    app.service,
+    tokens,
+    Number(process.env.RUNBOOK_SCHEDULER_HTTP_PORT ?? 8080),
+  );
 
   const runbook = await app.service.registerRunbook({
     uuid: DEMO_RUNBOOK_UUID,
@@ -97,10 +105,13 @@ async function run(): Promise<void> {
     },
     target: { kind: 'http', url: demo.url },
   });
-  const reference = runbook.trigger.template === TriggerTemplate.Scheduler ? runbook.trigger.schedule_reference : '';
+  const reference =
+    runbook.trigger.template === TriggerTemplate.Scheduler ? runbook.trigger.schedule_reference : '';
   console.log(`Worker polling task queue "${settings.taskQueue}" on ${settings.address}`);
   console.log(`HTTP API on http://127.0.0.1:${api.port}/v1 (token: see RUNBOOK_SCHEDULER_API_TOKENS)`);
-  console.log(`Demo schedule "${reference}" fires every minute; Temporal Web UI: http://localhost:8233/schedules`);
+  console.log(
+    `Demo schedule "${reference}" fires every minute; Temporal Web UI: http://localhost:8233/schedules`,
+  );
   console.log('Press Ctrl-C to stop.');
 
   const stop = () => {

@@ -26,9 +26,14 @@ import type { ScheduledRunInput, ScheduledRunResult } from '../src/temporal/run-
 import { DISPATCH_STATUS, JOB_CONTEXT } from '../src/temporal/search-attributes';
 
 /** Set by Temporal on runs started by a schedule: the occurrence's nominal instant. */
-const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+const SCHEDULED_START_TIME = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);
 
-const { rearmSchedule, recordDispatchFailure } = proxyActivities<ReturnType<typeof activities.createActivities>>({
+const { rearmSchedule, recordDispatchFailure } = proxyActivities<
+  ReturnType<typeof activities.createActivities>
+>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
 });
@@ -74,7 +79,10 @@ export async function scheduledRunWorkflow(input: ScheduledRunInput): Promise<Sc
     const status = failureStatus(err);
     const message = dispatchFailureMessage(status.status);
     upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'failed' }]);
-    await recordDispatchFailure({ scheduleId: input.scheduleId, message: `${payload.triggered_at} ${message}` });
+    await recordDispatchFailure({
+      scheduleId: input.scheduleId,
+      message: `${payload.triggered_at} ${message}`,
+    });
     await rearmed;
     throw ApplicationFailure.create({
       message,
@@ -85,9 +93,12 @@ export async function scheduledRunWorkflow(input: ScheduledRunInput): Promise<Sc
   }
   upsertSearchAttributes([{ key: DISPATCH_STATUS, value: result.status }]);
   await rearmed;
-  log.info(result.status === 'duplicate' ? 'Run refused as a duplicate' : 'Processing completed successfully', {
-    ...result,
-  });
+  log.info(
+    result.status === 'duplicate' ? 'Run refused as a duplicate' : 'Processing completed successfully',
+    {
+      ...result,
+    },
+  );
   return result;
 }
 

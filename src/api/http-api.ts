@@ -16,7 +16,10 @@ export type TokenMap = ReadonlyMap<string, string>;
  */
 export function parseTokens(text: string | undefined): Map<string, string> {
   const tokens = new Map<string, string>();
-  for (const entry of (text ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const at = entry.indexOf('=');
     if (at <= 0 || at === entry.length - 1) {
       throw new Error(`RUNBOOK_SCHEDULER_API_TOKENS entry "${entry}" must be token=solution`);
@@ -45,7 +48,12 @@ const STATUS_OF: Record<ActionErrorCode, number> = {
   [ActionErrorCode.Unsupported]: 422,
 };
 
-type Route = (service: SchedulerService, solution: string, body: unknown, ref: string | undefined) => Promise<unknown>;
+type Route = (
+  service: SchedulerService,
+  solution: string,
+  body: unknown,
+  ref: string | undefined,
+) => Promise<unknown>;
 
 /** Routes: method + path pattern -> handler. `:ref` is a URL-encoded schedule reference. */
 const ROUTES: ReadonlyArray<[string, RegExp, Route]> = [
@@ -60,11 +68,31 @@ const ROUTES: ReadonlyArray<[string, RegExp, Route]> = [
       return view;
     },
   ],
-  ['PUT', /^\/v1\/schedules\/([^/]+)$/, (s, sol, body, ref) => s.updateSchedule(sol, { ...asObject(body), schedule_reference: ref })],
-  ['DELETE', /^\/v1\/schedules\/([^/]+)$/, (s, sol, _b, ref) => s.deleteSchedule(sol, { schedule_reference: ref })],
-  ['POST', /^\/v1\/schedules\/([^/]+)\/pause$/, (s, sol, _b, ref) => s.pauseSchedule(sol, { schedule_reference: ref })],
-  ['POST', /^\/v1\/schedules\/([^/]+)\/resume$/, (s, sol, _b, ref) => s.resumeSchedule(sol, { schedule_reference: ref })],
-  ['POST', /^\/v1\/schedules\/([^/]+)\/trigger$/, (s, sol, _b, ref) => s.triggerSchedule(sol, { schedule_reference: ref })],
+  [
+    'PUT',
+    /^\/v1\/schedules\/([^/]+)$/,
+    (s, sol, body, ref) => s.updateSchedule(sol, { ...asObject(body), schedule_reference: ref }),
+  ],
+  [
+    'DELETE',
+    /^\/v1\/schedules\/([^/]+)$/,
+    (s, sol, _b, ref) => s.deleteSchedule(sol, { schedule_reference: ref }),
+  ],
+  [
+    'POST',
+    /^\/v1\/schedules\/([^/]+)\/pause$/,
+    (s, sol, _b, ref) => s.pauseSchedule(sol, { schedule_reference: ref }),
+  ],
+  [
+    'POST',
+    /^\/v1\/schedules\/([^/]+)\/resume$/,
+    (s, sol, _b, ref) => s.resumeSchedule(sol, { schedule_reference: ref }),
+  ],
+  [
+    'POST',
+    /^\/v1\/schedules\/([^/]+)\/trigger$/,
+    (s, sol, _b, ref) => s.triggerSchedule(sol, { schedule_reference: ref }),
+  ],
   ['GET', /^\/v1\/runbooks$/, async (s, sol) => ({ runbooks: await s.listRunbooks(sol) })],
   ['POST', /^\/v1\/runbooks$/, (s, sol, body) => s.registerRunbook({ ...asObject(body), solution: sol })],
 ];
@@ -81,7 +109,8 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES)
+      throw new HttpError(413, `Request body must be at most ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
   if (size === 0) return undefined;
@@ -108,15 +137,22 @@ export async function handle(
       if (!match || req.method !== method) continue;
       const ref = match[1] !== undefined ? decodeURIComponent(match[1]) : undefined;
       const body = method === 'GET' || method === 'DELETE' ? undefined : await readJson(req);
-      return { status: method === 'POST' && pattern.source === '^\\/v1\\/schedules$' ? 201 : 200, body: await route(service, solution, body, ref) };
+      return {
+        status: method === 'POST' && pattern.source === '^\\/v1\\/schedules$' ? 201 : 200,
+        body: await route(service, solution, body, ref),
+      };
     }
     throw new HttpError(404, `No route for ${req.method ?? ''} ${url.pathname}`);
   } catch (err) {
     if (err instanceof ScheduleActionError) {
       return { status: STATUS_OF[err.code], body: { error: err.message, details: err.details } };
     }
-    if (err instanceof HttpError) return { status: err.status, body: { error: err.message, details: err.details } };
-    return { status: 500, body: { error: 'Internal error', details: [err instanceof Error ? err.message : String(err)] } };
+    if (err instanceof HttpError)
+      return { status: err.status, body: { error: err.message, details: err.details } };
+    return {
+      status: 500,
+      body: { error: 'Internal error', details: [err instanceof Error ? err.message : String(err)] },
+    };
   }
 }
 

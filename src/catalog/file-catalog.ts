@@ -96,7 +96,7 @@ export class FileRunbookCatalog implements RunbookCatalog {
           await fs.rm(this.lockFile, { force: true });
           continue;
         }
-        if (Date.now() > deadline) throw new Error(`Catalog is locked: ${this.lockFile}`);
+        if (Date.now() > deadline) throw new Error(`Catalog is locked: ${this.lockFile}`, { cause: err });
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }

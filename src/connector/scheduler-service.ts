@@ -84,7 +84,10 @@ export class SchedulerService {
   async createSchedule(solution: string, rawInput: unknown): Promise<CreateScheduleOutput> {
     const parsed = CreateScheduleInputSchema.safeParse(rawInput);
     if (!parsed.success) {
-      throw new ScheduleActionError(Messages.createInvalid(issueMessages(parsed.error)), ActionErrorCode.Invalid);
+      throw new ScheduleActionError(
+        Messages.createInvalid(issueMessages(parsed.error)),
+        ActionErrorCode.Invalid,
+      );
     }
     const input = parsed.data;
     const runbook = await this.deps.catalog.get(solution, input.runbook_uuid);
@@ -96,10 +99,15 @@ export class SchedulerService {
       );
     }
     const now = this.now();
-    const recurrence = this.validate(input.schedule, now, (messages) =>
-      Messages.createInvalid(messages),
+    const recurrence = this.validate(input.schedule, now, (messages) => Messages.createInvalid(messages));
+    const run = this.runInput(
+      solution,
+      input.schedule_reference,
+      runbook,
+      recurrence,
+      input.request_body,
+      now,
     );
-    const run = this.runInput(solution, input.schedule_reference, runbook, recurrence, input.request_body, now);
     try {
       const compiled = await this.deps.gateway.create(run, memoOf(run, now), now);
       return {
@@ -128,7 +136,11 @@ export class SchedulerService {
   async updateSchedule(solution: string, rawInput: unknown): Promise<{ success: true }> {
     const parsed = UpdateScheduleInputSchema.safeParse(rawInput);
     if (!parsed.success) {
-      throw new ScheduleActionError(Messages.updateFailed, ActionErrorCode.Invalid, issueMessages(parsed.error));
+      throw new ScheduleActionError(
+        Messages.updateFailed,
+        ActionErrorCode.Invalid,
+        issueMessages(parsed.error),
+      );
     }
     const { schedule_reference: reference, schedule } = parsed.data;
     const stored = await this.deps.gateway.get(scheduleIdFor(solution, reference));
@@ -137,7 +149,12 @@ export class SchedulerService {
     }
     const validation = validateRecurrence(schedule, this.recurrenceOptions(this.now()));
     if (!validation.success) {
-      throw new ScheduleActionError(Messages.updateFailed, ActionErrorCode.Invalid, validation.messages, reference);
+      throw new ScheduleActionError(
+        Messages.updateFailed,
+        ActionErrorCode.Invalid,
+        validation.messages,
+        reference,
+      );
     }
     await this.deps.gateway.replace({ ...stored.input, recurrence: validation.recurrence }, this.now());
     return { success: true };
@@ -221,7 +238,14 @@ export class SchedulerService {
       );
     }
     const reference = randomUUID();
-    const run = this.runInput(runbook.solution, reference, runbook, validation.recurrence, trigger.request_body, now);
+    const run = this.runInput(
+      runbook.solution,
+      reference,
+      runbook,
+      validation.recurrence,
+      trigger.request_body,
+      now,
+    );
     const provisioned: Runbook = { ...runbook, trigger: { ...trigger, schedule_reference: reference } };
     try {
       await this.deps.gateway.create(run, memoOf(run, now), now);
@@ -267,7 +291,11 @@ export class SchedulerService {
   private validate(schedule: unknown, now: Date, message: (messages: string[]) => string): Recurrence {
     const validation = validateRecurrence(schedule, this.recurrenceOptions(now));
     if (!validation.success) {
-      throw new ScheduleActionError(message(validation.messages), ActionErrorCode.Invalid, validation.messages);
+      throw new ScheduleActionError(
+        message(validation.messages),
+        ActionErrorCode.Invalid,
+        validation.messages,
+      );
     }
     return validation.recurrence;
   }

@@ -132,7 +132,9 @@ function unboundedNext(rule: Exclude<Recurrence, { frequency: 'no_repeat' }>, c:
     case Frequency.Weekly: {
       const weekStart = rule.week_start === WeekStart.Sunday ? 6 : 0;
       const weekOf = (day: number): number => day - mod(weekdayOfDays(day) - weekStart, 7);
-      const offsets = [...new Set(rule.day.map((d) => mod(weekdayIndex(d) - weekStart, 7)))].sort((a, b) => a - b);
+      const offsets = [...new Set(rule.day.map((d) => mod(weekdayIndex(d) - weekStart, 7)))].sort(
+        (a, b) => a - b,
+      );
       const first = firstAtOrAfter(weekOf(c.startDay), 7 * n, weekOf(lo));
       const max = CYCLE.week / gcd(n, CYCLE.week) + SLACK;
       return scan(c, afterMs, lo, first, 7 * n, max, (week) => offsets.map((o) => week + o));
@@ -208,7 +210,8 @@ export function nextOccurrence(rule: Recurrence, after: Date): NextOccurrenceRes
   }
   const next = unboundedNext(rule, c, afterMs);
   if (next === null) return { at: null, reason: NoOccurrenceReason.NoDateMatches };
-  if (c.endBound !== undefined && next >= c.endBound) return { at: null, reason: NoOccurrenceReason.EndDatePassed };
+  if (c.endBound !== undefined && next >= c.endBound)
+    return { at: null, reason: NoOccurrenceReason.EndDatePassed };
   return { at: new Date(next), reason: null };
 }
 

@@ -9,5 +9,5 @@ import { RecurrenceInputSchema } from './schema';
  * zone names, calendar validity of dates and cross-field rules are checked only by the zod schema.
  */
 export function recurrenceJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(RecurrenceInputSchema, { io: 'input' }) as Record<string, unknown>;
+  return z.toJSONSchema(RecurrenceInputSchema, { io: 'input' });
 }

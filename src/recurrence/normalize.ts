@@ -30,8 +30,7 @@ export interface NormalizeOptions {
 
 /** Outcome of {@link validateRecurrence}. */
 export type ValidateRecurrenceResult =
-  | { success: true; recurrence: Recurrence }
-  | { success: false; messages: string[] };
+  { success: true; recurrence: Recurrence } | { success: false; messages: string[] };
 
 /** Local date and second-of-day of the first whole second strictly after `now`, in `zone`. */
 function nextWholeSecond(zone: string, now: number): { date: string; time: string } {
@@ -87,7 +86,12 @@ function withDefaults(parsed: ParsedRecurrenceInput, now: number, fallbackZone: 
     case Frequency.Daily:
       return { frequency: parsed.frequency, ...base };
     case Frequency.Weekly:
-      return { frequency: 'weekly', ...base, day: [...parsed.day], week_start: parsed.week_start ?? WeekStart.Monday };
+      return {
+        frequency: 'weekly',
+        ...base,
+        day: [...parsed.day],
+        week_start: parsed.week_start ?? WeekStart.Monday,
+      };
     case Frequency.Monthly:
       return parsed.day_of_week === true
         ? {
@@ -115,6 +119,7 @@ function withDefaults(parsed: ParsedRecurrenceInput, now: number, fallbackZone: 
 /**
  * Validates a recurrence and fixes its clock-dependent defaults from `options.now`, without throwing.
  * The input is never mutated.
+ * @throws {RangeError} only if `options.now` is an invalid Date (a caller bug, not a validation failure).
  */
 export function validateRecurrence(input: unknown, options: NormalizeOptions): ValidateRecurrenceResult {
   const now = options.now.getTime();
@@ -135,7 +140,11 @@ export function validateRecurrence(input: unknown, options: NormalizeOptions): V
   }
   const recurrence = withDefaults(result.data, now, 'UTC');
   // Only now is a defaulted start_date known, so end_date >= start_date is checked once more here.
-  if ('end_date' in recurrence && recurrence.end_date !== undefined && recurrence.end_date < recurrence.start_date) {
+  if (
+    'end_date' in recurrence &&
+    recurrence.end_date !== undefined &&
+    recurrence.end_date < recurrence.start_date
+  ) {
     return { success: false, messages: ['End date must be on or after the start date'] };
   }
   return { success: true, recurrence };

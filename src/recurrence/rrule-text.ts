@@ -9,7 +9,15 @@ import { Frequency, WEEKDAYS } from './types';
 import type { Weekday } from './types';
 import { localToInstant } from './zones';
 
-const RRULE_WEEKDAYS: readonly RRuleWeekday[] = [RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA, RRule.SU];
+const RRULE_WEEKDAYS: readonly RRuleWeekday[] = [
+  RRule.MO,
+  RRule.TU,
+  RRule.WE,
+  RRule.TH,
+  RRule.FR,
+  RRule.SA,
+  RRule.SU,
+];
 
 function rruleWeekday(day: Weekday, nth?: number): RRuleWeekday {
   const weekday = RRULE_WEEKDAYS[WEEKDAYS.indexOf(day)] as RRuleWeekday;
@@ -18,12 +26,14 @@ function rruleWeekday(day: Weekday, nth?: number): RRuleWeekday {
 
 function startDays(rule: Recurrence): number {
   const date = parseDate(rule.start_date);
-  if (date === undefined) throw new RangeError(`start_date "${rule.start_date}" is not a date in the form YYYY-MM-DD`);
+  if (date === undefined)
+    throw new RangeError(`start_date "${rule.start_date}" is not a date in the form YYYY-MM-DD`);
   return daysFromCivil(date.year, date.month, date.day);
 }
 
 /**
- * The rule as RFC 5545 text: `DTSTART;TZID=<zone>:YYYYMMDDTHHMMSS` and an `RRULE:` line (no_repeat is
+ * The rule as RFC 5545 text: `DTSTART;TZID=<zone>:YYYYMMDDTHHMMSS` (rrule.js writes the equivalent
+ * `DTSTART:YYYYMMDDTHHMMSSZ` for zone `UTC`) and an `RRULE:` line (no_repeat is
  * `FREQ=DAILY;COUNT=1`; end_date becomes `UNTIL`, in UTC, one second before the local start of the day after).
  *
  * The text is the rule, not a promise about another consumer's instants: RFC 5545 agrees with our policies on
@@ -41,7 +51,8 @@ export function toRRuleText(rule: Recurrence): string {
   // rrule.js takes the local wall time of DTSTART encoded as a UTC Date, plus the TZID.
   const dtstart = new Date(start * DAY_MS + seconds * 1000);
   const tzid = rule.time_zone;
-  if (rule.frequency === Frequency.NoRepeat) return new RRule({ freq: RRule.DAILY, count: 1, dtstart, tzid }).toString();
+  if (rule.frequency === Frequency.NoRepeat)
+    return new RRule({ freq: RRule.DAILY, count: 1, dtstart, tzid }).toString();
   const options: Partial<Options> = { interval: rule.interval };
   switch (rule.frequency) {
     case Frequency.Minutely:
@@ -76,8 +87,12 @@ export function toRRuleText(rule: Recurrence): string {
   if (rule.end_date === undefined) return text;
   // RFC 5545 requires UNTIL in UTC when DTSTART has a TZID; rrule.js would write it as floating local time.
   const end = parseDate(rule.end_date);
-  if (end === undefined) throw new RangeError(`end_date "${rule.end_date}" is not a date in the form YYYY-MM-DD`);
+  if (end === undefined)
+    throw new RangeError(`end_date "${rule.end_date}" is not a date in the form YYYY-MM-DD`);
   const bound = localToInstant(rule.time_zone, (daysFromCivil(end.year, end.month, end.day) + 1) * DAY_MS);
-  const until = new Date(bound - 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const until = new Date(bound - 1000)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   return `${text};UNTIL=${until}`;
 }

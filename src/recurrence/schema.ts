@@ -15,7 +15,8 @@ import { resolveTimeZone } from './zones';
 
 /** Message for a missing field, else `invalid`: zod reports both through the same error callback. */
 function requiredOr(field: string, invalid: string) {
-  return (issue: { input?: unknown }): string => (issue.input === undefined ? `${field} is required` : invalid);
+  return (issue: { input?: unknown }): string =>
+    issue.input === undefined ? `${field} is required` : invalid;
 }
 
 const INTERVAL_INTEGER = 'Interval must be an integer';
@@ -39,12 +40,18 @@ const TimeZoneSchema = z
   .transform((name, ctx) => {
     const zone = resolveTimeZone(name);
     if (zone === undefined) {
-      ctx.issues.push({ code: 'custom', input: name, message: `Time zone "${name}" is not a valid IANA time zone` });
+      ctx.issues.push({
+        code: 'custom',
+        input: name,
+        message: `Time zone "${name}" is not a valid IANA time zone`,
+      });
       return z.NEVER;
     }
     return zone;
   })
-  .describe('IANA time zone name (e.g. "Europe/Amsterdam"); Rails names such as "London" are mapped to IANA.');
+  .describe(
+    'IANA time zone name (e.g. "Europe/Amsterdam"); Rails names such as "London" are mapped to IANA.',
+  );
 
 function dateSchema(field: string, description: string) {
   const message = `${field} must be a date in the form YYYY-MM-DD`;
@@ -163,10 +170,17 @@ const elapsedSchema = <F extends 'minutely' | 'hourly'>(frequency: F) =>
 
 const calendarFields = { ...periodicFields, time_of_day: TimeOfDaySchema };
 
-const DailySchema = z.object({ frequency: frequencyLiteral('daily'), ...calendarFields }).superRefine(...endAfterStart);
+const DailySchema = z
+  .object({ frequency: frequencyLiteral('daily'), ...calendarFields })
+  .superRefine(...endAfterStart);
 
 const WeeklySchema = z
-  .object({ frequency: frequencyLiteral('weekly'), ...calendarFields, day: DaySchema, week_start: WeekStartSchema })
+  .object({
+    frequency: frequencyLiteral('weekly'),
+    ...calendarFields,
+    day: DaySchema,
+    week_start: WeekStartSchema,
+  })
   .superRefine(...endAfterStart);
 
 const DAY_OF_WEEK_MESSAGE = 'Day of week must be true or false';
@@ -191,7 +205,12 @@ const MonthlySchema = z.discriminatedUnion(
       })
       .superRefine(...endAfterStart),
     z
-      .object({ frequency: frequencyLiteral('monthly'), ...calendarFields, day_of_week: dayOfWeekMode, ...nthWeekdayFields })
+      .object({
+        frequency: frequencyLiteral('monthly'),
+        ...calendarFields,
+        day_of_week: dayOfWeekMode,
+        ...nthWeekdayFields,
+      })
       .superRefine(...endAfterStart),
   ],
   { error: DAY_OF_WEEK_MESSAGE },
@@ -223,7 +242,8 @@ const YearlySchema = z.discriminatedUnion(
 
 function frequencyMessage(issue: { input?: unknown }): string {
   const input = issue.input;
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return 'Recurrence must be an object';
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return 'Recurrence must be an object';
   if ((input as { frequency?: unknown }).frequency === undefined) return 'Frequency is required';
   return `Frequency must be one of ${FREQUENCIES.join(', ')}`;
 }
@@ -246,7 +266,9 @@ export const RecurrenceInputSchema = z
     ],
     { error: frequencyMessage },
   )
-  .describe('Recurrence of a schedule: frequency, interval, time zone, dates and the fields of the frequency.');
+  .describe(
+    'Recurrence of a schedule: frequency, interval, time zone, dates and the fields of the frequency.',
+  );
 
 /** A recurrence as users send it (before defaults). */
 export type RecurrenceInput = z.input<typeof RecurrenceInputSchema>;
@@ -296,8 +318,7 @@ export type MonthlyRecurrence = StoredPeriodic & { frequency: 'monthly' } & (
   );
 /** A yearly recurrence in the given months, on start_date's day (clamped) or on the nth weekday. */
 export type YearlyRecurrence = StoredPeriodic & { frequency: 'yearly'; month_of_year: number[] } & (
-    | { day_of_week: false }
-    | { day_of_week: true; day_of_week_index: number; day_of_week_day: Weekday }
+    { day_of_week: false } | { day_of_week: true; day_of_week_index: number; day_of_week_day: Weekday }
   );
 
 /**

@@ -26,6 +26,11 @@ export interface WindowOptions {
   readonly minSpanMs?: number;
   /** Hard cap on instants, to keep the schedule small. @default 500 */
   readonly maxCount?: number;
+  /**
+   * Compile minutely / hourly rules to explicit instants too. Their native interval spec is exact, so this is
+   * for exercising the re-arm path with frequent instants. @default false
+   */
+  readonly forceWindow?: boolean;
 }
 
 /** The compiled schedule: the spec, whether it must be paused, and why. */
@@ -44,7 +49,12 @@ export interface CompiledSchedule {
 }
 
 /** Default window: at least 10 instants and 7 days. */
-export const DEFAULT_WINDOW: Required<WindowOptions> = { minCount: 10, minSpanMs: 7 * 86_400_000, maxCount: 500 };
+export const DEFAULT_WINDOW: Required<WindowOptions> = {
+  minCount: 10,
+  minSpanMs: 7 * 86_400_000,
+  maxCount: 500,
+  forceWindow: false,
+};
 
 const MONTHS = [
   'JANUARY',
@@ -109,7 +119,7 @@ export function compileSchedule(rule: Recurrence, after: Date, window: WindowOpt
   const disabled = rule.disabled;
   const reason = disabled ? NoOccurrenceReason.Disabled : next.reason;
 
-  if (rule.frequency === Frequency.Minutely || rule.frequency === Frequency.Hourly) {
+  if ((rule.frequency === Frequency.Minutely || rule.frequency === Frequency.Hourly) && !window.forceWindow) {
     const periodMs = rule.interval * (rule.frequency === Frequency.Minutely ? 60_000 : 3_600_000);
     const start = startInstant(rule);
     const end = endBound(rule);

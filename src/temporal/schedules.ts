@@ -36,7 +36,10 @@ export function scheduleIdFor(solution: string, reference: string): string {
 
 /** A fresh generation id: creation instant plus randomness, so two generations never collide. */
 export function newGeneration(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   return `${stamp}-${randomUUID().slice(0, 8)}`;
 }
 
@@ -163,7 +166,8 @@ export class ScheduleGateway {
   async replace(input: ScheduledRunInput, now: Date): Promise<CompiledSchedule> {
     const compiled = compileSchedule(input.recurrence, now, this.window);
     await this.client.schedule.getHandle(input.scheduleId).update((previous) => {
-      if (previous.action.type !== 'startWorkflow') throw new ScheduleNotFoundError('not ours', input.scheduleId);
+      if (previous.action.type !== 'startWorkflow')
+        throw new ScheduleNotFoundError('not ours', input.scheduleId);
       return {
         spec: compiled.spec,
         action: { ...previous.action, args: [input] },
@@ -311,7 +315,14 @@ function lastCalendarInstant(description: ScheduleDescription): Date | undefined
     const d = cal.dayOfMonth[0]?.start;
     if (y === undefined || mo === undefined || d === undefined) continue;
     const monthIndex = typeof mo === 'number' ? mo - 1 : MONTH_NAMES.indexOf(mo);
-    const t = Date.UTC(y, monthIndex, d, cal.hour[0]?.start ?? 0, cal.minute[0]?.start ?? 0, cal.second[0]?.start ?? 0);
+    const t = Date.UTC(
+      y,
+      monthIndex,
+      d,
+      cal.hour[0]?.start ?? 0,
+      cal.minute[0]?.start ?? 0,
+      cal.second[0]?.start ?? 0,
+    );
     if (last === undefined || t > last) last = t;
   }
   return last === undefined ? undefined : new Date(last);

@@ -30,6 +30,4 @@ export const CUSTOM_SEARCH_ATTRIBUTES = [
   JOB_CONTEXT,
   DISPATCH_STATUS,
   LAST_ERROR,
-].map(
-  (key) => ({ name: key.name, type: 'Keyword' as const }),
-);
+].map((key) => ({ name: key.name, type: 'Keyword' as const }));

@@ -76,7 +76,16 @@ test('a no_repeat schedule fires once and the runbook receives the exact A3 body
       () => {
         const out = execFileSync(
           cli as string,
-          ['schedule', 'list', '--address', scheduler.settings.address, '--namespace', scheduler.settings.namespace, '-o', 'json'],
+          [
+            'schedule',
+            'list',
+            '--address',
+            scheduler.settings.address,
+            '--namespace',
+            scheduler.settings.namespace,
+            '-o',
+            'json',
+          ],
           { encoding: 'utf8' },
         );
         const entries = JSON.parse(out) as Array<Record<string, unknown>>;
@@ -96,7 +105,7 @@ test('a no_repeat schedule fires once and the runbook receives the exact A3 body
       RunbookSolution: solution,
       RunbookReference: reference,
       RunbookUuid: runbookUuid,
-      RunbookGeneration: expect.stringMatching(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/),
+      RunbookGeneration: expect.stringMatching(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/) as unknown,
     });
     expect(decode(entry.memo.fields)).toMatchObject({
       product: 'runbook-scheduler',

@@ -38,27 +38,62 @@ interface WorkedCase {
 const WORKED: WorkedCase[] = [
   {
     name: 'daily 02:30 America/New_York from 03-07 takes the pre-gap offset on the spring-forward day',
-    input: { frequency: 'daily', interval: 1, time_zone: 'America/New_York', start_date: '2025-03-07', time_of_day: '02:30' },
-    expected: ['2025-03-07T07:30:00Z', '2025-03-08T07:30:00Z', '2025-03-09T07:30:00Z', '2025-03-10T06:30:00Z'],
+    input: {
+      frequency: 'daily',
+      interval: 1,
+      time_zone: 'America/New_York',
+      start_date: '2025-03-07',
+      time_of_day: '02:30',
+    },
+    expected: [
+      '2025-03-07T07:30:00Z',
+      '2025-03-08T07:30:00Z',
+      '2025-03-09T07:30:00Z',
+      '2025-03-10T06:30:00Z',
+    ],
   },
   {
     name: 'daily 01:30 America/New_York from 11-01 fires once, at the first 01:30, on the fall-back day',
-    input: { frequency: 'daily', interval: 1, time_zone: 'America/New_York', start_date: '2025-11-01', time_of_day: '01:30' },
+    input: {
+      frequency: 'daily',
+      interval: 1,
+      time_zone: 'America/New_York',
+      start_date: '2025-11-01',
+      time_of_day: '01:30',
+    },
     expected: ['2025-11-01T05:30:00Z', '2025-11-02T05:30:00Z', '2025-11-03T06:30:00Z'],
   },
   {
     name: 'daily 01:30 Europe/London from 03-29 takes the pre-gap offset',
-    input: { frequency: 'daily', interval: 1, time_zone: 'Europe/London', start_date: '2025-03-29', time_of_day: '01:30' },
+    input: {
+      frequency: 'daily',
+      interval: 1,
+      time_zone: 'Europe/London',
+      start_date: '2025-03-29',
+      time_of_day: '01:30',
+    },
     expected: ['2025-03-29T01:30:00Z', '2025-03-30T01:30:00Z', '2025-03-31T00:30:00Z'],
   },
   {
-    name: "daily 02:15 Australia/Lord_Howe from 10-04 handles the 30-minute gap",
-    input: { frequency: 'daily', interval: 1, time_zone: 'Australia/Lord_Howe', start_date: '2025-10-04', time_of_day: '02:15' },
+    name: 'daily 02:15 Australia/Lord_Howe from 10-04 handles the 30-minute gap',
+    input: {
+      frequency: 'daily',
+      interval: 1,
+      time_zone: 'Australia/Lord_Howe',
+      start_date: '2025-10-04',
+      time_of_day: '02:15',
+    },
     expected: ['2025-10-03T15:45:00Z', '2025-10-04T15:45:00Z', '2025-10-05T15:15:00Z'],
   },
   {
     name: 'hourly/5 America/New_York from 03-08 20:00 counts real hours across spring-forward',
-    input: { frequency: 'hourly', interval: 5, time_zone: 'America/New_York', start_date: '2025-03-08', time_of_day: '20:00' },
+    input: {
+      frequency: 'hourly',
+      interval: 5,
+      time_zone: 'America/New_York',
+      start_date: '2025-03-08',
+      time_of_day: '20:00',
+    },
     expected: [
       '2025-03-09T01:00:00Z',
       '2025-03-09T06:00:00Z',
@@ -69,14 +104,36 @@ const WORKED: WorkedCase[] = [
   },
   {
     name: 'hourly/1 America/New_York from 11-02 00:00 after 03:59:59Z counts real hours across fall-back',
-    input: { frequency: 'hourly', interval: 1, time_zone: 'America/New_York', start_date: '2025-11-02', time_of_day: '00:00' },
+    input: {
+      frequency: 'hourly',
+      interval: 1,
+      time_zone: 'America/New_York',
+      start_date: '2025-11-02',
+      time_of_day: '00:00',
+    },
     after: '2025-11-02T03:59:59Z',
-    expected: ['2025-11-02T04:00:00Z', '2025-11-02T05:00:00Z', '2025-11-02T06:00:00Z', '2025-11-02T07:00:00Z'],
+    expected: [
+      '2025-11-02T04:00:00Z',
+      '2025-11-02T05:00:00Z',
+      '2025-11-02T06:00:00Z',
+      '2025-11-02T07:00:00Z',
+    ],
   },
   {
     name: 'minutely/7 America/New_York from 03-09 01:50 counts real minutes across the gap',
-    input: { frequency: 'minutely', interval: 7, time_zone: 'America/New_York', start_date: '2025-03-09', time_of_day: '01:50' },
-    expected: ['2025-03-09T06:50:00Z', '2025-03-09T06:57:00Z', '2025-03-09T07:04:00Z', '2025-03-09T07:11:00Z'],
+    input: {
+      frequency: 'minutely',
+      interval: 7,
+      time_zone: 'America/New_York',
+      start_date: '2025-03-09',
+      time_of_day: '01:50',
+    },
+    expected: [
+      '2025-03-09T06:50:00Z',
+      '2025-03-09T06:57:00Z',
+      '2025-03-09T07:04:00Z',
+      '2025-03-09T07:11:00Z',
+    ],
   },
   {
     name: 'weekly/2 saturday+sunday 10:00 UTC from Sat 01-04 fires on both days of one weekend (week_start monday)',
@@ -88,7 +145,12 @@ const WORKED: WorkedCase[] = [
       time_of_day: '10:00',
       day: ['saturday', 'sunday'],
     },
-    expected: ['2025-01-04T10:00:00Z', '2025-01-05T10:00:00Z', '2025-01-18T10:00:00Z', '2025-01-19T10:00:00Z'],
+    expected: [
+      '2025-01-04T10:00:00Z',
+      '2025-01-05T10:00:00Z',
+      '2025-01-18T10:00:00Z',
+      '2025-01-19T10:00:00Z',
+    ],
   },
   {
     name: 'weekly/2 saturday+sunday with week_start sunday reproduces ice_cube',
@@ -101,7 +163,12 @@ const WORKED: WorkedCase[] = [
       day: ['saturday', 'sunday'],
       week_start: 'sunday',
     },
-    expected: ['2025-01-04T10:00:00Z', '2025-01-12T10:00:00Z', '2025-01-18T10:00:00Z', '2025-01-26T10:00:00Z'],
+    expected: [
+      '2025-01-04T10:00:00Z',
+      '2025-01-12T10:00:00Z',
+      '2025-01-18T10:00:00Z',
+      '2025-01-26T10:00:00Z',
+    ],
   },
   {
     name: 'monthly day 31 09:00 Europe/London from 01-31 skips months without a 31st',
@@ -113,7 +180,12 @@ const WORKED: WorkedCase[] = [
       time_of_day: '09:00',
       day_of_month: [31],
     },
-    expected: ['2025-01-31T09:00:00Z', '2025-03-31T08:00:00Z', '2025-05-31T08:00:00Z', '2025-07-31T08:00:00Z'],
+    expected: [
+      '2025-01-31T09:00:00Z',
+      '2025-03-31T08:00:00Z',
+      '2025-05-31T08:00:00Z',
+      '2025-07-31T08:00:00Z',
+    ],
   },
   {
     name: "monthly/2 day 5 09:00 UTC from 01-20 counts months from the start's month",
@@ -137,7 +209,12 @@ const WORKED: WorkedCase[] = [
       time_of_day: '09:00',
       day_of_month: [31, -1],
     },
-    expected: ['2025-01-31T09:00:00Z', '2025-02-28T09:00:00Z', '2025-03-31T09:00:00Z', '2025-04-30T09:00:00Z'],
+    expected: [
+      '2025-01-31T09:00:00Z',
+      '2025-02-28T09:00:00Z',
+      '2025-03-31T09:00:00Z',
+      '2025-04-30T09:00:00Z',
+    ],
   },
   {
     name: 'monthly last Friday 17:00 America/New_York from 01-01',
@@ -151,7 +228,12 @@ const WORKED: WorkedCase[] = [
       day_of_week_index: -1,
       day_of_week_day: 'friday',
     },
-    expected: ['2025-01-31T22:00:00Z', '2025-02-28T22:00:00Z', '2025-03-28T21:00:00Z', '2025-04-25T21:00:00Z'],
+    expected: [
+      '2025-01-31T22:00:00Z',
+      '2025-02-28T22:00:00Z',
+      '2025-03-28T21:00:00Z',
+      '2025-04-25T21:00:00Z',
+    ],
   },
   {
     name: 'yearly month 2 from 2024-02-29 12:00 UTC clamps the implicit day',
@@ -207,8 +289,16 @@ describe('nextOccurrences gives every worked case of RECURRENCE.md', () => {
 
 describe('nextOccurrence', () => {
   it('returns the first occurrence strictly after the given instant', () => {
-    const r = rule({ frequency: 'daily', interval: 1, time_zone: 'UTC', start_date: '2025-01-01', time_of_day: '09:00' });
-    expect(nextOccurrence(r, new Date('2025-01-02T09:00:00Z')).at?.toISOString()).toBe('2025-01-03T09:00:00.000Z');
+    const r = rule({
+      frequency: 'daily',
+      interval: 1,
+      time_zone: 'UTC',
+      start_date: '2025-01-01',
+      time_of_day: '09:00',
+    });
+    expect(nextOccurrence(r, new Date('2025-01-02T09:00:00Z')).at?.toISOString()).toBe(
+      '2025-01-03T09:00:00.000Z',
+    );
     expect(nextOccurrence(r, new Date('2025-01-02T08:59:59.999Z')).at?.toISOString()).toBe(
       '2025-01-02T09:00:00.000Z',
     );
@@ -228,13 +318,24 @@ describe('nextOccurrence', () => {
   });
 
   it('answers Schedule is disabled for a disabled rule', () => {
-    const r = rule({ frequency: 'daily', interval: 1, time_zone: 'UTC', time_of_day: '09:00', disabled: true });
+    const r = rule({
+      frequency: 'daily',
+      interval: 1,
+      time_zone: 'UTC',
+      time_of_day: '09:00',
+      disabled: true,
+    });
     expect(nextOccurrence(r, NOW)).toEqual({ at: null, reason: NoOccurrenceReason.Disabled });
     expect(nextOccurrences(r, NOW, 5)).toEqual({ occurrences: [], reason: 'Schedule is disabled' });
   });
 
   it('fires a no_repeat rule once at its start, then answers Start time is in the past', () => {
-    const r = rule({ frequency: 'no_repeat', time_zone: 'Europe/Amsterdam', start_date: '2025-06-01', time_of_day: '12:00' });
+    const r = rule({
+      frequency: 'no_repeat',
+      time_zone: 'Europe/Amsterdam',
+      start_date: '2025-06-01',
+      time_of_day: '12:00',
+    });
     expect(nextOccurrences(r, NOW, 3)).toEqual({
       occurrences: [new Date('2025-06-01T10:00:00Z')],
       reason: NoOccurrenceReason.StartTimePassed,
@@ -277,22 +378,56 @@ describe('elapsed-time frequencies across DST', () => {
   it.each([
     {
       name: 'hourly/1 across New York spring-forward keeps 60-minute spacing',
-      input: { frequency: 'hourly', interval: 1, time_zone: 'America/New_York', start_date: '2025-03-09', time_of_day: '00:00' },
-      expected: ['2025-03-09T05:00:00Z', '2025-03-09T06:00:00Z', '2025-03-09T07:00:00Z', '2025-03-09T08:00:00Z'],
+      input: {
+        frequency: 'hourly',
+        interval: 1,
+        time_zone: 'America/New_York',
+        start_date: '2025-03-09',
+        time_of_day: '00:00',
+      },
+      expected: [
+        '2025-03-09T05:00:00Z',
+        '2025-03-09T06:00:00Z',
+        '2025-03-09T07:00:00Z',
+        '2025-03-09T08:00:00Z',
+      ],
     },
     {
       name: 'hourly/1 starting in the New York gap starts at the pre-gap offset',
-      input: { frequency: 'hourly', interval: 1, time_zone: 'America/New_York', start_date: '2025-03-09', time_of_day: '02:30' },
+      input: {
+        frequency: 'hourly',
+        interval: 1,
+        time_zone: 'America/New_York',
+        start_date: '2025-03-09',
+        time_of_day: '02:30',
+      },
       expected: ['2025-03-09T07:30:00Z', '2025-03-09T08:30:00Z'],
     },
     {
       name: 'minutely/30 across New York fall-back fires through both 01:xx hours',
-      input: { frequency: 'minutely', interval: 30, time_zone: 'America/New_York', start_date: '2025-11-02', time_of_day: '01:00' },
-      expected: ['2025-11-02T05:00:00Z', '2025-11-02T05:30:00Z', '2025-11-02T06:00:00Z', '2025-11-02T06:30:00Z'],
+      input: {
+        frequency: 'minutely',
+        interval: 30,
+        time_zone: 'America/New_York',
+        start_date: '2025-11-02',
+        time_of_day: '01:00',
+      },
+      expected: [
+        '2025-11-02T05:00:00Z',
+        '2025-11-02T05:30:00Z',
+        '2025-11-02T06:00:00Z',
+        '2025-11-02T06:30:00Z',
+      ],
     },
     {
       name: 'minutely/45 starting in the Lord Howe gap',
-      input: { frequency: 'minutely', interval: 45, time_zone: 'Australia/Lord_Howe', start_date: '2025-10-05', time_of_day: '02:15' },
+      input: {
+        frequency: 'minutely',
+        interval: 45,
+        time_zone: 'Australia/Lord_Howe',
+        start_date: '2025-10-05',
+        time_of_day: '02:15',
+      },
       expected: ['2025-10-04T15:45:00Z', '2025-10-04T16:30:00Z'],
     },
   ] as { name: string; input: RecurrenceInput; expected: string[] }[])('$name', ({ input, expected }) => {
@@ -303,7 +438,13 @@ describe('elapsed-time frequencies across DST', () => {
 
 describe('cost does not depend on the distance from start_date', () => {
   it('minutely/7 started ten years ago gives the closed-form next instant quickly', () => {
-    const r = rule({ frequency: 'minutely', interval: 7, time_zone: 'America/New_York', start_date: '2015-06-01', time_of_day: '00:00' });
+    const r = rule({
+      frequency: 'minutely',
+      interval: 7,
+      time_zone: 'America/New_York',
+      start_date: '2015-06-01',
+      time_of_day: '00:00',
+    });
     const start = Date.parse('2015-06-01T04:00:00Z'); // midnight EDT
     const after = new Date('2025-06-01T12:34:56.789Z');
     const period = 7 * 60_000;
@@ -320,7 +461,14 @@ describe('cost does not depend on the distance from start_date', () => {
   });
 
   it('a weekly rule started in 1975 lands on an eligible weekend of the current fortnight', () => {
-    const r = rule({ frequency: 'weekly', interval: 2, time_zone: 'UTC', start_date: '1975-01-04', time_of_day: '10:00', day: ['saturday', 'sunday'] });
+    const r = rule({
+      frequency: 'weekly',
+      interval: 2,
+      time_zone: 'UTC',
+      start_date: '1975-01-04',
+      time_of_day: '10:00',
+      day: ['saturday', 'sunday'],
+    });
     const after = new Date('2025-06-01T00:00:00Z');
     const next = nextOccurrence(r, after).at as Date;
     // 1975-01-04 was a Saturday; eligible weeks are a whole number of fortnights from the week holding it.
@@ -333,7 +481,14 @@ describe('cost does not depend on the distance from start_date', () => {
 
   it('an unsatisfiable rule answers No date matches the rule in under 10 ms, whatever the interval', () => {
     for (const interval of [12, 24, 36, 48, 4800]) {
-      const r = rule({ frequency: 'monthly', interval, time_zone: 'America/New_York', start_date: '2025-02-10', time_of_day: '09:00', day_of_month: [30, 31] });
+      const r = rule({
+        frequency: 'monthly',
+        interval,
+        time_zone: 'America/New_York',
+        start_date: '2025-02-10',
+        time_of_day: '09:00',
+        day_of_month: [30, 31],
+      });
       const t0 = performance.now();
       expect(nextOccurrence(r, NOW)).toEqual({ at: null, reason: NoOccurrenceReason.NoDateMatches });
       expect(performance.now() - t0).toBeLessThan(10);
@@ -341,8 +496,18 @@ describe('cost does not depend on the distance from start_date', () => {
   });
 
   it('a rule that fires rarely is found, not reported as none (monthly/12 on the 29th from February)', () => {
-    const r = rule({ frequency: 'monthly', interval: 12, time_zone: 'UTC', start_date: '2025-02-01', time_of_day: '09:00', day_of_month: [29] });
-    expect(iso(nextOccurrences(r, NOW, 2).occurrences)).toEqual(['2028-02-29T09:00:00Z', '2032-02-29T09:00:00Z']);
+    const r = rule({
+      frequency: 'monthly',
+      interval: 12,
+      time_zone: 'UTC',
+      start_date: '2025-02-01',
+      time_of_day: '09:00',
+      day_of_month: [29],
+    });
+    expect(iso(nextOccurrences(r, NOW, 2).occurrences)).toEqual([
+      '2028-02-29T09:00:00Z',
+      '2032-02-29T09:00:00Z',
+    ]);
   });
 });
 
@@ -353,7 +518,13 @@ describe('cost does not depend on the distance from start_date', () => {
 function oracle(r: Recurrence, count: number): number[] {
   const start = parseDate(r.start_date);
   const tod = parseTimeOfDay(r.time_of_day);
-  if (!start || tod === undefined || r.frequency === 'no_repeat' || r.frequency === 'minutely' || r.frequency === 'hourly') {
+  if (
+    !start ||
+    tod === undefined ||
+    r.frequency === 'no_repeat' ||
+    r.frequency === 'minutely' ||
+    r.frequency === 'hourly'
+  ) {
     throw new Error('oracle covers calendar frequencies only');
   }
   const startDay = daysFromCivil(start.year, start.month, start.day);
@@ -372,7 +543,8 @@ function oracle(r: Recurrence, count: number): number[] {
         const ws = r.week_start === 'sunday' ? 6 : 0;
         const weekOf = (d: number) => d - ((weekdayOfDays(d) - ws + 7) % 7);
         match =
-          ((weekOf(day) - weekOf(startDay)) / 7) % r.interval === 0 && r.day.some((d) => WEEKDAYS.indexOf(d) === wd);
+          ((weekOf(day) - weekOf(startDay)) / 7) % r.interval === 0 &&
+          r.day.some((d) => WEEKDAYS.indexOf(d) === wd);
         break;
       }
       case 'monthly':
@@ -402,15 +574,34 @@ function oracle(r: Recurrence, count: number): number[] {
 }
 
 describe('calendar frequencies agree with a day-by-day oracle', () => {
-  const zone = fc.constantFrom('UTC', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kolkata');
+  const zone = fc.constantFrom(
+    'UTC',
+    'America/New_York',
+    'Europe/London',
+    'Australia/Lord_Howe',
+    'Asia/Kolkata',
+  );
   const date = fc
-    .record({ year: fc.integer({ min: 1995, max: 2030 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }) })
-    .map(({ year, month, day }) => `${year}-${String(month).padStart(2, '0')}-${String(Math.min(day, daysInMonth(year, month))).padStart(2, '0')}`);
+    .record({
+      year: fc.integer({ min: 1995, max: 2030 }),
+      month: fc.integer({ min: 1, max: 12 }),
+      day: fc.integer({ min: 1, max: 31 }),
+    })
+    .map(
+      ({ year, month, day }) =>
+        `${year}-${String(month).padStart(2, '0')}-${String(Math.min(day, daysInMonth(year, month))).padStart(2, '0')}`,
+    );
   const time = fc
     .record({ h: fc.integer({ min: 0, max: 23 }), m: fc.constantFrom(0, 15, 30, 59) })
     .map(({ h, m }) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
   const weekday = fc.constantFrom(...WEEKDAYS);
-  const base = { time_zone: zone, start_date: date, time_of_day: time, interval: fc.integer({ min: 1, max: 5 }) };
+  const month = fc.constantFrom(...([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const));
+  const base = {
+    time_zone: zone,
+    start_date: date,
+    time_of_day: time,
+    interval: fc.integer({ min: 1, max: 5 }),
+  };
   const input: fc.Arbitrary<RecurrenceInput> = fc.oneof(
     fc.record({ frequency: fc.constant('daily' as const), ...base }),
     fc.record({
@@ -434,12 +625,12 @@ describe('calendar frequencies agree with a day-by-day oracle', () => {
     fc.record({
       frequency: fc.constant('yearly' as const),
       ...base,
-      month_of_year: fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 3 }),
+      month_of_year: fc.uniqueArray(month, { minLength: 1, maxLength: 3 }),
     }),
     fc.record({
       frequency: fc.constant('yearly' as const),
       ...base,
-      month_of_year: fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 3 }),
+      month_of_year: fc.uniqueArray(month, { minLength: 1, maxLength: 3 }),
       day_of_week: fc.constant(true as const),
       day_of_week_index: fc.constantFrom(1 as const, 2 as const, 3 as const, 4 as const, -1 as const),
       day_of_week_day: weekday,
@@ -451,7 +642,9 @@ describe('calendar frequencies agree with a day-by-day oracle', () => {
       fc.property(input, (value) => {
         const r = rule(value);
         const expected = oracle(r, 6);
-        const actual = nextOccurrences(r, beforeStart(r), expected.length).occurrences.map((d) => d.getTime());
+        const actual = nextOccurrences(r, beforeStart(r), expected.length).occurrences.map((d) =>
+          d.getTime(),
+        );
         expect(actual).toEqual(expected);
       }),
       { numRuns: 150 },
@@ -460,16 +653,21 @@ describe('calendar frequencies agree with a day-by-day oracle', () => {
 
   it('from any instant between occurrences, the next occurrence matches', () => {
     fc.assert(
-      fc.property(input, fc.integer({ min: 0, max: 5 }), fc.integer({ min: -3 * DAY_MS, max: 3 * DAY_MS }), (value, i, shift) => {
-        const r = rule(value);
-        const expected = oracle(r, 8);
-        const anchor = expected[Math.min(i, expected.length - 1)];
-        if (anchor === undefined) return;
-        const after = anchor + shift;
-        const want = expected.find((t) => t > after);
-        if (want === undefined) return;
-        expect(nextOccurrence(r, new Date(after)).at?.getTime()).toBe(want);
-      }),
+      fc.property(
+        input,
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: -3 * DAY_MS, max: 3 * DAY_MS }),
+        (value, i, shift) => {
+          const r = rule(value);
+          const expected = oracle(r, 8);
+          const anchor = expected[Math.min(i, expected.length - 1)];
+          if (anchor === undefined) return;
+          const after = anchor + shift;
+          const want = expected.find((t) => t > after);
+          if (want === undefined) return;
+          expect(nextOccurrence(r, new Date(after)).at?.getTime()).toBe(want);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -15,7 +15,13 @@ describe('normalizeRecurrence fills clock-dependent defaults from now', () => {
   it('fills disabled, start_date (today in the zone) and week_start, and echoes time_of_day as given', () => {
     expect(
       normalizeRecurrence(
-        { frequency: 'weekly', interval: 2, time_zone: 'UTC', time_of_day: '10:00', day: ['saturday', 'sunday'] },
+        {
+          frequency: 'weekly',
+          interval: 2,
+          time_zone: 'UTC',
+          time_of_day: '10:00',
+          day: ['saturday', 'sunday'],
+        },
         { now: NOW },
       ),
     ).toEqual({
@@ -63,7 +69,9 @@ describe('normalizeRecurrence fills clock-dependent defaults from now', () => {
       start_date: '2025-05-05',
       time_of_day: '10:00:01',
     });
-    expect(normalizeRecurrence({ frequency: 'no_repeat' }, { now, defaultTimeZone: 'Amsterdam' })).toMatchObject({
+    expect(
+      normalizeRecurrence({ frequency: 'no_repeat' }, { now, defaultTimeZone: 'Amsterdam' }),
+    ).toMatchObject({
       time_zone: 'Europe/Amsterdam',
       start_date: '2025-05-05',
       time_of_day: '12:00:01',
@@ -72,7 +80,10 @@ describe('normalizeRecurrence fills clock-dependent defaults from now', () => {
 
   it('defaults a no_repeat with only a date to 00:00 and with only a time to today', () => {
     expect(
-      normalizeRecurrence({ frequency: 'no_repeat', time_zone: 'UTC', start_date: '2025-02-01' }, { now: NOW }),
+      normalizeRecurrence(
+        { frequency: 'no_repeat', time_zone: 'UTC', start_date: '2025-02-01' },
+        { now: NOW },
+      ),
     ).toMatchObject({ start_date: '2025-02-01', time_of_day: '00:00:00' });
     expect(
       normalizeRecurrence({ frequency: 'no_repeat', time_zone: 'UTC', time_of_day: '18:00' }, { now: NOW }),
@@ -122,10 +133,24 @@ describe('fields that do not belong to the frequency are ignored and cleared', (
     );
     expect(monthly).not.toHaveProperty('day_of_month');
     const daily = normalizeRecurrence(
-      { frequency: 'daily', interval: 1, time_zone: 'UTC', time_of_day: '10:00', week_start: 'funday', day: [] },
+      {
+        frequency: 'daily',
+        interval: 1,
+        time_zone: 'UTC',
+        time_of_day: '10:00',
+        week_start: 'funday',
+        day: [],
+      },
       { now: NOW },
     );
-    expect(Object.keys(daily).sort()).toEqual(['disabled', 'frequency', 'interval', 'start_date', 'time_of_day', 'time_zone']);
+    expect(Object.keys(daily).sort()).toEqual([
+      'disabled',
+      'frequency',
+      'interval',
+      'start_date',
+      'time_of_day',
+      'time_zone',
+    ]);
   });
 
   it('clears interval and end_date from a no_repeat rule', () => {
@@ -139,14 +164,35 @@ describe('fields that do not belong to the frequency are ignored and cleared', (
 });
 
 describe('validation messages name the field and the rule', () => {
-  const weekly = { frequency: 'weekly', interval: 1, time_zone: 'UTC', time_of_day: '10:00', day: ['monday'] };
-  const monthly = { frequency: 'monthly', interval: 1, time_zone: 'UTC', time_of_day: '10:00', day_of_month: [1] };
+  const weekly = {
+    frequency: 'weekly',
+    interval: 1,
+    time_zone: 'UTC',
+    time_of_day: '10:00',
+    day: ['monday'],
+  };
+  const monthly = {
+    frequency: 'monthly',
+    interval: 1,
+    time_zone: 'UTC',
+    time_of_day: '10:00',
+    day_of_month: [1],
+  };
   const monthlyNth = { ...monthly, day_of_week: true, day_of_week_index: 1, day_of_week_day: 'monday' };
-  const yearly = { frequency: 'yearly', interval: 1, time_zone: 'UTC', time_of_day: '10:00', month_of_year: [1] };
+  const yearly = {
+    frequency: 'yearly',
+    interval: 1,
+    time_zone: 'UTC',
+    time_of_day: '10:00',
+    month_of_year: [1],
+  };
 
   it.each([
     [{}, 'Frequency is required'],
-    [{ frequency: 'fortnightly' }, 'Frequency must be one of no_repeat, minutely, hourly, daily, weekly, monthly, yearly'],
+    [
+      { frequency: 'fortnightly' },
+      'Frequency must be one of no_repeat, minutely, hourly, daily, weekly, monthly, yearly',
+    ],
     [{ ...weekly, interval: undefined }, 'Interval is required'],
     [{ ...weekly, interval: 1.5 }, 'Interval must be an integer'],
     [{ ...weekly, interval: '2' }, 'Interval must be an integer'],
@@ -157,7 +203,10 @@ describe('validation messages name the field and the rule', () => {
     [{ ...weekly, start_date: '04/01/2025' }, 'Start date must be a date in the form YYYY-MM-DD'],
     [{ ...weekly, start_date: '2025-02-30' }, 'Start date must be a date in the form YYYY-MM-DD'],
     [{ ...weekly, end_date: '2025-13-01' }, 'End date must be a date in the form YYYY-MM-DD'],
-    [{ ...weekly, start_date: '2025-02-01', end_date: '2025-01-31' }, 'End date must be on or after the start date'],
+    [
+      { ...weekly, start_date: '2025-02-01', end_date: '2025-01-31' },
+      'End date must be on or after the start date',
+    ],
     [{ ...weekly, end_date: '2025-01-03' }, 'End date must be on or after the start date'],
     [{ ...weekly, time_of_day: undefined }, 'Time of day is required'],
     [{ ...weekly, time_of_day: '25:00' }, 'Time of day must be a time in the form HH:MM or HH:MM:SS'],
@@ -173,7 +222,10 @@ describe('validation messages name the field and the rule', () => {
     [{ ...monthly, day_of_week: 'yes' }, 'Day of week must be true or false'],
     [{ ...monthlyNth, day_of_week_index: 5 }, 'Day of week index must be one of 1, 2, 3, 4 or -1'],
     [{ ...monthlyNth, day_of_week_index: undefined }, 'Day of week index is required'],
-    [{ ...monthlyNth, day_of_week_day: 'Monday' }, 'Day of week day must be a weekday name (monday to sunday)'],
+    [
+      { ...monthlyNth, day_of_week_day: 'Monday' },
+      'Day of week day must be a weekday name (monday to sunday)',
+    ],
     [{ ...yearly, month_of_year: [] }, 'Month of year must contain at least one month'],
     [{ ...yearly, month_of_year: [0, 13] }, 'Month of year must contain only 1 to 12'],
     [{ ...yearly, month_of_year: undefined }, 'Month of year is required'],
@@ -184,7 +236,16 @@ describe('validation messages name the field and the rule', () => {
   });
 
   it('collects every message, not only the first', () => {
-    expect(messagesOf({ ...weekly, interval: 0, time_of_day: '25:00', day: [], start_date: '2025-02-01', end_date: '2025-01-01' })).toEqual([
+    expect(
+      messagesOf({
+        ...weekly,
+        interval: 0,
+        time_of_day: '25:00',
+        day: [],
+        start_date: '2025-02-01',
+        end_date: '2025-01-01',
+      }),
+    ).toEqual([
       'Interval must be greater than or equal to 1',
       'Time of day must be a time in the form HH:MM or HH:MM:SS',
       'Day must contain at least one weekday',

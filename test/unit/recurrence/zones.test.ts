@@ -80,7 +80,12 @@ describe('localToInstant', () => {
   const wall = (text: string) => Date.parse(`${text}Z`);
   it.each([
     ['America/New_York', '2025-03-09T02:30:00', '2025-03-09T07:30:00Z', 'gap: offset before the gap'],
-    ['Australia/Lord_Howe', '2025-10-05T02:15:00', '2025-10-04T15:45:00Z', 'gap: offset before the 30-minute gap'],
+    [
+      'Australia/Lord_Howe',
+      '2025-10-05T02:15:00',
+      '2025-10-04T15:45:00Z',
+      'gap: offset before the 30-minute gap',
+    ],
     ['Europe/London', '2025-03-30T01:30:00', '2025-03-30T01:30:00Z', 'gap: offset before the gap'],
     ['America/New_York', '2025-11-02T01:30:00', '2025-11-02T05:30:00Z', 'overlap: the first instant'],
     ['Europe/London', '2025-10-26T01:30:00', '2025-10-26T00:30:00Z', 'overlap: the first instant'],
@@ -90,7 +95,12 @@ describe('localToInstant', () => {
   });
 
   it('round-trips every instant whose wall time is not repeated', () => {
-    const zone = fc.constantFrom('America/New_York', 'Australia/Lord_Howe', 'Europe/Berlin', 'Pacific/Chatham');
+    const zone = fc.constantFrom(
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Europe/Berlin',
+      'Pacific/Chatham',
+    );
     fc.assert(
       fc.property(zone, fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) }), (z, raw) => {
         const t = Math.floor(raw / 1000) * 1000;
