@@ -205,8 +205,8 @@ export class ScheduleGateway {
   }
 
   /**
-   * Moves a window-mode schedule's window forward to the instants after `after`; a schedule with no further
-   * occurrence pauses itself with the reason as its note. If the old window ran dry before `now`, the missed
+   * Moves a window-mode schedule's window forward to the instants after `after`; a schedule (of either mode)
+   * with no further occurrence pauses itself with the reason as its note (FEATURES.md A5). If the old window ran dry before `now`, the missed
    * instants within the catch-up window are backfilled.
    * @returns the compiled schedule, or undefined when the schedule is gone.
    */
@@ -215,14 +215,15 @@ export class ScheduleGateway {
     await this.updateAtomically(scheduleId, (stored) => {
       const compiled = compileSchedule(stored.input.recurrence, after, this.window);
       result = { compiled, oldEnd: lastCalendarInstant(stored.description), paused: stored.paused };
-      if (compiled.mode !== 'window') return undefined;
       const noFurther = compiled.nextOccurrenceAt === null && !stored.input.recurrence.disabled;
       result.paused = stored.paused || noFurther;
+      // A native interval spec never needs moving; it only has to disable itself once its rule has ended.
+      if (compiled.mode !== 'window' && (stored.paused || !noFurther)) return undefined;
       const raw = stored.description.raw.schedule;
       return {
         schedule: {
           ...raw,
-          spec: encodeScheduleSpec(compiled.spec),
+          spec: compiled.mode === 'window' ? encodeScheduleSpec(compiled.spec) : raw?.spec,
           state: {
             ...raw?.state,
             paused: result.paused,
