@@ -35,8 +35,8 @@ Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TEMPORAL_
 /** An error in the command line itself: printed with the usage, exit status 2. */
 class UsageError extends Error {}
 
-function print(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+function print(value: unknown, compact = false): void {
+  process.stdout.write(`${compact ? JSON.stringify(value) : JSON.stringify(value, null, 2)}\n`);
 }
 
 function parseJson(flag: string, text: string | undefined): unknown {
@@ -92,7 +92,8 @@ export async function main(argv: string[]): Promise<number> {
           throw new UsageError('--count must be an integer from 1 to 10000');
         }
         const result = nextOccurrences(rule, after, count);
-        print({ occurrences: result.occurrences.map(formatUtcSeconds), reason: result.reason });
+        // One line: scripts read it with a JSON parser or `jq`.
+        print({ occurrences: result.occurrences.map(formatUtcSeconds), reason: result.reason }, true);
         return 0;
       }
       case 'rrule':
