@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { createApp } from './app';
 import { TriggerTemplate } from './catalog/model';
 import { isLocalAddress, loadSettings, type Settings } from './config';
@@ -77,7 +78,26 @@ async function startDemoRunbook(): Promise<{ server: http.Server; url: string }>
   return { server, url: `http://127.0.0.1:${port}/runbooks/demo` };
 }
 
+/**
+ * One readable line per log entry: workflow milestones and warnings, without the SDK's bundler chatter.
+ * `RUNBOOK_SCHEDULER_LOG_LEVEL=DEBUG` shows everything.
+ */
+function installReadableLogger(): void {
+  const level = (process.env.RUNBOOK_SCHEDULER_LOG_LEVEL ?? 'INFO') as LogEntry['level'];
+  Runtime.install({
+    logger: new DefaultLogger(level, (entry: LogEntry) => {
+      const meta = entry.meta ?? {};
+      const component = meta.sdkComponent as string | undefined;
+      if (level !== 'DEBUG' && component === 'worker' && entry.level === 'INFO') return;
+      const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
+      const about = (meta.workflowId as string | undefined) ?? (meta.scheduleId as string | undefined) ?? '';
+      console.log(`${time} ${entry.level.padEnd(5)} ${entry.message}${about ? ` [${about}]` : ''}`);
+    }),
+  });
+}
+
 async function run(): Promise<void> {
+  installReadableLogger();
   const settings = loadSettings();
   await ensureServer(settings);
   const app = await createApp(settings);
