@@ -1,0 +1,24 @@
+/**
+ * runbook-scheduler's public API: the typed client (`createApp` → `SchedulerService`), the pure recurrence
+ * core, and the pieces a host process needs to run the worker and the HTTP API.
+ */
+export { createApp, type App } from './app';
+export { loadSettings, type Settings, type TlsSettings, SettingsError } from './config';
+export * from './recurrence';
+export {
+  SchedulerService,
+  type CreateScheduleOutput,
+  type ScheduleView,
+  type SchedulerServiceDeps,
+} from './connector/scheduler-service';
+export { ScheduleActionError, ActionErrorCode, Messages } from './connector/errors';
+export * from './connector/inputs';
+export * from './catalog/model';
+export type { RunbookCatalog } from './catalog/catalog';
+export { FileRunbookCatalog } from './catalog/file-catalog';
+export { compileSchedule, type CompiledSchedule, type WindowOptions } from './temporal/compile';
+export { ScheduleGateway, scheduleIdFor } from './temporal/schedules';
+export { createSchedulerWorker, ensureSweepSchedule } from './worker';
+export { startHttpApi, parseTokens } from './api/http-api';
+export { buildDispatchPayload, idempotencyKey, type DispatchPayload } from './dispatch/payload';
+export { resolveJobContextIdentifier } from './dispatch/job-context';
