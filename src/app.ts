@@ -30,6 +30,7 @@ export async function createApp(
   const service = new SchedulerService({
     catalog,
     gateway,
+    retry: settings.dispatchRetry,
     ...(settings.defaultTimeZone ? { defaultTimeZone: settings.defaultTimeZone } : {}),
   });
   return {

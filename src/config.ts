@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_DISPATCH_RETRY, type DispatchRetryPolicy } from './temporal/run-input';
 
 /** TLS material for a Temporal cluster (mTLS client certificate and optional CA). */
 export interface TlsSettings {
@@ -35,6 +36,8 @@ export interface Settings {
   readonly dataDir: string;
   /** Zone used when a recurrence omits `time_zone` where one is required; unset means "required". */
   readonly defaultTimeZone?: string;
+  /** Durable retries of a dispatch (network errors, 5xx, 429). @default {@link DEFAULT_DISPATCH_RETRY} */
+  readonly dispatchRetry: DispatchRetryPolicy;
 }
 
 /** Default gRPC address: the embedded dev server started by `temporal-dev.sh`. */
@@ -49,9 +52,11 @@ export const DEFAULT_TASK_QUEUE = 'runbook-scheduler';
  *
  * Variables: `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_TASK_QUEUE`, `TEMPORAL_TLS_CERT`,
  * `TEMPORAL_TLS_KEY`, `TEMPORAL_TLS_CA`, `TEMPORAL_TLS_SERVER_NAME`, `TEMPORAL_API_KEY`,
- * `RUNBOOK_SCHEDULER_DATA_DIR`, `RUNBOOK_SCHEDULER_DEFAULT_TIME_ZONE`.
+ * `RUNBOOK_SCHEDULER_DATA_DIR`, `RUNBOOK_SCHEDULER_DEFAULT_TIME_ZONE`, and the dispatch retry policy
+ * `RUNBOOK_DISPATCH_MAX_ATTEMPTS`, `RUNBOOK_DISPATCH_INITIAL_INTERVAL_MS`, `RUNBOOK_DISPATCH_BACKOFF`,
+ * `RUNBOOK_DISPATCH_MAX_INTERVAL_MS`.
  *
- * @throws {@link SettingsError} when only one of the TLS certificate and key is given.
+ * @throws {@link SettingsError} when only one of the TLS certificate and key is given, or a number is malformed.
  */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const value = (name: string): string | undefined => {
@@ -74,6 +79,30 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
           ...(serverName ? { serverNameOverride: serverName } : {}),
         }
       : undefined;
+  const number = (name: string, fallback: number, min: number): number => {
+    const text = value(name);
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min)
+      throw new SettingsError(`${name} must be a number >= ${min}, got "${text}"`);
+    return n;
+  };
+  const dispatchRetry: DispatchRetryPolicy = {
+    maximumAttempts: Math.floor(
+      number('RUNBOOK_DISPATCH_MAX_ATTEMPTS', DEFAULT_DISPATCH_RETRY.maximumAttempts, 1),
+    ),
+    initialIntervalMs: number(
+      'RUNBOOK_DISPATCH_INITIAL_INTERVAL_MS',
+      DEFAULT_DISPATCH_RETRY.initialIntervalMs,
+      1,
+    ),
+    backoffCoefficient: number('RUNBOOK_DISPATCH_BACKOFF', DEFAULT_DISPATCH_RETRY.backoffCoefficient, 1),
+    maximumIntervalMs: number(
+      'RUNBOOK_DISPATCH_MAX_INTERVAL_MS',
+      DEFAULT_DISPATCH_RETRY.maximumIntervalMs,
+      1,
+    ),
+  };
   const apiKey = value('TEMPORAL_API_KEY');
   const defaultTimeZone = value('RUNBOOK_SCHEDULER_DEFAULT_TIME_ZONE');
   return {
@@ -81,6 +110,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     namespace: value('TEMPORAL_NAMESPACE') ?? DEFAULT_NAMESPACE,
     taskQueue: value('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
     dataDir: path.resolve(value('RUNBOOK_SCHEDULER_DATA_DIR') ?? '.runbook-scheduler'),
+    dispatchRetry,
     ...(tls ? { tls } : {}),
     ...(apiKey ? { apiKey } : {}),
     ...(defaultTimeZone ? { defaultTimeZone } : {}),

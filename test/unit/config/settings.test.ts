@@ -1,0 +1,68 @@
+/**
+ * Connection settings come from the environment in one place and default to the embedded dev server (E3).
+ */
+import {
+  DEFAULT_ADDRESS,
+  DEFAULT_NAMESPACE,
+  DEFAULT_TASK_QUEUE,
+  isLocalAddress,
+  loadSettings,
+  SettingsError,
+} from '../../../src/config';
+import { DEFAULT_DISPATCH_RETRY } from '../../../src/temporal/run-input';
+
+test('an empty environment means the embedded dev server', () => {
+  const settings = loadSettings({});
+  expect(settings).toMatchObject({
+    address: DEFAULT_ADDRESS,
+    namespace: DEFAULT_NAMESPACE,
+    taskQueue: DEFAULT_TASK_QUEUE,
+  });
+  expect(settings.address).toBe('localhost:7233');
+  expect(settings.tls).toBeUndefined();
+  expect(settings.dispatchRetry).toEqual(DEFAULT_DISPATCH_RETRY);
+});
+
+test('a cluster needs only an address, namespace and TLS settings', () => {
+  const settings = loadSettings({
+    TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233',
+    TEMPORAL_NAMESPACE: 'ns.acct',
+    TEMPORAL_TLS_CERT: '/certs/client.pem',
+    TEMPORAL_TLS_KEY: '/certs/client.key',
+  });
+  expect(settings).toMatchObject({
+    address: 'ns.acct.tmprl.cloud:7233',
+    namespace: 'ns.acct',
+    tls: { clientCertPath: '/certs/client.pem', clientKeyPath: '/certs/client.key' },
+  });
+  expect(isLocalAddress(settings.address)).toBe(false);
+});
+
+test('a certificate without its key is refused, naming both variables', () => {
+  expect(() => loadSettings({ TEMPORAL_TLS_CERT: '/c.pem' })).toThrow(
+    new SettingsError('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be given together'),
+  );
+});
+
+test('the dispatch retry policy is configurable and malformed numbers name their variable', () => {
+  expect(
+    loadSettings({ RUNBOOK_DISPATCH_MAX_ATTEMPTS: '3', RUNBOOK_DISPATCH_INITIAL_INTERVAL_MS: '250' })
+      .dispatchRetry,
+  ).toEqual({
+    ...DEFAULT_DISPATCH_RETRY,
+    maximumAttempts: 3,
+    initialIntervalMs: 250,
+  });
+  expect(() => loadSettings({ RUNBOOK_DISPATCH_MAX_ATTEMPTS: 'many' })).toThrow(
+    'RUNBOOK_DISPATCH_MAX_ATTEMPTS must be a number >= 1, got "many"',
+  );
+});
+
+test.each([
+  ['localhost:7233', true],
+  ['127.0.0.1:7233', true],
+  ['[::1]:7233', true],
+  ['temporal.internal:7233', false],
+])('isLocalAddress(%s) is %s', (address, local) => {
+  expect(isLocalAddress(address)).toBe(local);
+});
