@@ -34,22 +34,14 @@ export async function dispatchHttp(input: HttpDispatchInput): Promise<{ status: 
       method: 'POST',
       redirect: 'manual',
       signal,
-      headers: {
-        ...input.headers,
-        'content-type': 'application/json',
-        'idempotency-key': input.idempotencyKey,
-        'user-agent': 'runbook-scheduler',
-        ...(input.jobContextIdentifier !== null
-          ? { 'x-job-context-identifier': encodeURIComponent(input.jobContextIdentifier) }
-          : {}),
-      },
+      headers: requestHeaders(input),
       body: JSON.stringify(input.payload),
     });
     // Drain the body so the connection is released; its content is not part of the contract.
     await response.arrayBuffer().catch(() => undefined);
   } catch (err) {
     if (ctx.cancellationSignal.aborted) throw err;
-    const cause = err instanceof Error ? describeNetworkError(err) : String(err);
+    const cause = describeNetworkError(err);
     throw ApplicationFailure.create({
       message: `${dispatchFailureMessage('unreachable')}: ${cause}`,
       type: 'RunbookDispatchRetryable',
@@ -68,8 +60,53 @@ export async function dispatchHttp(input: HttpDispatchInput): Promise<{ status: 
   });
 }
 
-function describeNetworkError(err: Error): string {
-  const cause = (err as Error & { cause?: unknown }).cause;
-  if (cause instanceof Error) return `${err.message} (${cause.message})`;
-  return err.message;
+/**
+ * The POST's headers: the target's own, then the platform's, which win whatever the case the target spelled a
+ * name in (a plain object would send `Idempotency-Key` and `idempotency-key` joined into one value).
+ */
+export function requestHeaders(input: HttpDispatchInput): Headers {
+  const headers = new Headers(input.headers);
+  headers.set('content-type', 'application/json');
+  headers.set('idempotency-key', input.idempotencyKey);
+  headers.set('user-agent', 'runbook-scheduler');
+  if (input.jobContextIdentifier !== null) {
+    headers.set('x-job-context-identifier', encodeURIComponent(input.jobContextIdentifier));
+  } else {
+    headers.delete('x-job-context-identifier');
+  }
+  return headers;
+}
+
+/** A readable cause, e.g. `fetch failed (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9)`. */
+export function describeNetworkError(err: unknown): string {
+  // Duck-typed: fetch's errors may come from another realm (a VM context), where `instanceof Error` is false.
+  const { name, message, cause } = asErrorLike(err);
+  const head = message || name || String(err);
+  if (cause === undefined) return head;
+  const inner = asErrorLike(cause);
+  // Node's connect errors carry the reason in `code`; an AggregateError (every address refused) has no message.
+  const nested = inner.errors?.map((e) => asErrorLike(e).message).filter(Boolean) ?? [];
+  const detail = [inner.message, ...nested].filter(Boolean).join('; ');
+  if (!detail) return `${head} (${inner.code ?? inner.name ?? 'unknown cause'})`;
+  return `${head} (${inner.code && !detail.includes(inner.code) ? `${inner.code}: ` : ''}${detail})`;
+}
+
+interface ErrorLike {
+  readonly name?: string;
+  readonly message?: string;
+  readonly code?: string;
+  readonly cause?: unknown;
+  readonly errors?: readonly unknown[];
+}
+
+function asErrorLike(value: unknown): ErrorLike {
+  if (typeof value !== 'object' || value === null) return { message: String(value) };
+  const v = value as Record<string, unknown>;
+  return {
+    ...(typeof v.name === 'string' ? { name: v.name } : {}),
+    ...(typeof v.message === 'string' ? { message: v.message } : {}),
+    ...(typeof v.code === 'string' ? { code: v.code } : {}),
+    ...('cause' in v ? { cause: v.cause } : {}),
+    ...(Array.isArray(v.errors) ? { errors: v.errors as unknown[] } : {}),
+  };
 }

@@ -5,6 +5,8 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
+  isCancellation,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   log,
@@ -20,7 +22,7 @@ import {
 } from '@temporalio/common';
 import type * as activities from '../activities';
 import { buildDispatchPayload, idempotencyKey } from '../src/dispatch/payload';
-import { resolveJobContextIdentifier } from '../src/dispatch/job-context';
+import { boundedIdentifier, resolveJobContextIdentifier } from '../src/dispatch/job-context';
 import { dispatchFailureMessage } from '../src/dispatch/outcome';
 import type { ScheduledRunInput, ScheduledRunResult } from '../src/temporal/run-input';
 import { DISPATCH_STATUS, JOB_CONTEXT } from '../src/temporal/search-attributes';
@@ -60,15 +62,19 @@ export async function scheduledRunWorkflow(input: ScheduledRunInput): Promise<Sc
   const key = idempotencyKey(input.scheduleId, input.generation, triggeredAt);
   log.info('Scheduled run is triggered', { reference: input.reference, triggered_at: payload.triggered_at });
 
-  // Move the window forward first, so a dispatch that retries for hours never lets the schedule run dry.
-  const rearmed = rearmSchedule({ scheduleId: input.scheduleId, after: triggeredAt.toISOString() });
+  // Move the window forward first, so a dispatch that retries for hours never lets the schedule run dry; not
+  // cancellable, so cancelling this run never stops the schedule from going on.
+  const rearmed = CancellationScope.nonCancellable(() =>
+    rearmSchedule({ scheduleId: input.scheduleId, after: triggeredAt.toISOString() }),
+  );
 
   const resolution =
     input.kind === 'dynamic_scheduler'
       ? resolveJobContextIdentifier(input.jobContextIdentifierPath, payload)
       : { identifier: null, error: null };
   if (resolution.error !== null) log.warn(resolution.error);
-  const identifier = resolution.identifier;
+  // Bounded: the identifier travels in a workflow id, a search attribute and a header, which Temporal and HTTP cap.
+  const identifier = resolution.identifier === null ? null : boundedIdentifier(resolution.identifier);
   if (identifier !== null) upsertSearchAttributes([{ key: JOB_CONTEXT, value: identifier }]);
 
   log.info('Scheduled run started processing', { idempotency_key: key });
@@ -76,6 +82,13 @@ export async function scheduledRunWorkflow(input: ScheduledRunInput): Promise<Sc
   try {
     result = await dispatch(input, payload, key, identifier);
   } catch (err) {
+    if (isCancellation(err)) {
+      // An operator cancelled the run: not a dispatch failure, so nothing is recorded on the schedule.
+      upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'cancelled' }]);
+      log.info('Scheduled run cancelled', { idempotency_key: key });
+      await rearmed;
+      throw err;
+    }
     const status = failureStatus(err);
     const message = dispatchFailureMessage(status.status);
     upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'failed' }]);

@@ -4,6 +4,7 @@
  * HTTP API and the CLI are thin layers over this one class; every call is scoped to one solution.
  */
 import { randomUUID } from 'node:crypto';
+import { ScheduleNotFoundError } from '@temporalio/client';
 import type { RunbookCatalog } from '../catalog/catalog';
 import { RunbookSchema, TriggerTemplate, type Runbook } from '../catalog/model';
 import type { JsonObject } from '../dispatch/payload';
@@ -27,6 +28,7 @@ import { ActionErrorCode, Messages, ScheduleActionError } from './errors';
 import {
   CreateScheduleInputSchema,
   issueMessages,
+  RequestBodySchema,
   ScheduleReferenceInputSchema,
   UpdateScheduleInputSchema,
 } from './inputs';
@@ -156,7 +158,15 @@ export class SchedulerService {
         reference,
       );
     }
-    await this.deps.gateway.replace({ ...stored.input, recurrence: validation.recurrence }, this.now());
+    try {
+      await this.deps.gateway.replace({ ...stored.input, recurrence: validation.recurrence }, this.now());
+    } catch (err) {
+      // Deleted between the read above and the write.
+      if (err instanceof ScheduleNotFoundError) {
+        throw new ScheduleActionError(Messages.updateNotFound, ActionErrorCode.NotFound, [], reference);
+      }
+      throw err;
+    }
     return { success: true };
   }
 
@@ -208,7 +218,8 @@ export class SchedulerService {
 
   /**
    * Adds or replaces a runbook in the catalog; a Scheduler trigger is provisioned (FEATURES.md A2), and on any
-   * failure nothing is left half-made: no schedule, no catalog change.
+   * failure nothing is left half-made: no schedule, no catalog change. A replaced runbook's schedule is deleted
+   * only once the new deployment is in place, so a failed re-deployment keeps the previous one running.
    * @throws {@link ScheduleActionError} `Failed to register schedule: <error>`.
    */
   async registerRunbook(rawRunbook: unknown): Promise<Runbook> {
@@ -222,19 +233,25 @@ export class SchedulerService {
     }
     const runbook = parsed.data;
     const previous = await this.deps.catalog.get(runbook.solution, runbook.uuid);
-    if (previous) await this.deprovision(previous);
     if (runbook.trigger.template !== TriggerTemplate.Scheduler) {
       await this.deps.catalog.put(runbook);
+      if (previous) await this.deleteTriggerSchedule(previous);
       return runbook;
     }
     const trigger = runbook.trigger;
     const now = this.now();
     const validation = validateRecurrence(trigger.schedule, this.recurrenceOptions(now));
-    if (!validation.success) {
+    // The catalog's schema knows no size limit; the dispatched body does (FEATURES.md A3), as in Create Schedule.
+    const body = RequestBodySchema.optional().safeParse(trigger.request_body);
+    if (!validation.success || !body.success) {
+      const messages = [
+        ...(validation.success ? [] : validation.messages),
+        ...(body.success ? [] : issueMessages(body.error)),
+      ];
       throw new ScheduleActionError(
-        Messages.registerFailed(validation.messages.join('; ')),
+        Messages.registerFailed(messages.join('; ')),
         ActionErrorCode.Invalid,
-        validation.messages,
+        messages,
       );
     }
     const reference = randomUUID();
@@ -258,6 +275,7 @@ export class SchedulerService {
       await this.deps.gateway.delete(run.scheduleId);
       throw new ScheduleActionError(Messages.registerFailed(errorText(err)), ActionErrorCode.Invalid);
     }
+    if (previous) await this.deleteTriggerSchedule(previous);
     return provisioned;
   }
 
@@ -277,11 +295,18 @@ export class SchedulerService {
   /** Deprovisions a Scheduler trigger: deletes its schedule; without a stored reference, a silent no-op. */
   async deprovision(runbook: Runbook): Promise<void> {
     if (runbook.trigger.template !== TriggerTemplate.Scheduler) return;
-    const reference = runbook.trigger.schedule_reference;
-    if (!reference) return;
-    await this.deps.gateway.delete(scheduleIdFor(runbook.solution, reference));
+    if (!(await this.deleteTriggerSchedule(runbook))) return;
     const { schedule_reference: _dropped, ...trigger } = runbook.trigger;
     await this.deps.catalog.put({ ...runbook, trigger });
+  }
+
+  /** Deletes the schedule a Scheduler trigger owns; false when the runbook stores no reference. */
+  private async deleteTriggerSchedule(runbook: Runbook): Promise<boolean> {
+    if (runbook.trigger.template !== TriggerTemplate.Scheduler) return false;
+    const reference = runbook.trigger.schedule_reference;
+    if (!reference) return false;
+    await this.deps.gateway.delete(scheduleIdFor(runbook.solution, reference));
+    return true;
   }
 
   private recurrenceOptions(now: Date) {

@@ -15,10 +15,15 @@ export function jobContextErrorMessage(errorName: string, message: string): stri
 
 const MISSING = Symbol('missing');
 
+/** An empty body (`nil` or `''` upstream) holds no key: looking one up is a miss, not a traversal error. */
+function isEmpty(value: unknown): boolean {
+  return value === null || value === undefined || value === '';
+}
+
 function walk(root: unknown, segments: readonly string[]): unknown {
   let current: unknown = root;
   for (const segment of segments) {
-    if (current === null || current === undefined) return MISSING;
+    if (isEmpty(current)) return MISSING;
     if (Array.isArray(current)) {
       if (!/^\d+$/.test(segment)) {
         throw new TypeError(`no implicit conversion of String into Integer (segment "${segment}")`);
@@ -47,14 +52,16 @@ function asIdentifier(value: unknown): string | null {
  * Resolves a dot path against `{ body, triggered_at }`: a path starting with `body.` (or `body` itself) or naming
  * `triggered_at` is resolved as written; any other path under `body` first and, if absent there, at the top
  * level. Numeric segments index arrays. No match gives no identifier; indexing into a non-object gives the
- * error line of {@link jobContextErrorMessage} and no identifier.
+ * error line of {@link jobContextErrorMessage} and no identifier. An empty body (null or `''`) is accepted and
+ * simply holds no key.
  */
 export function resolveJobContextIdentifier(
   path: string | undefined,
   request: { readonly body: unknown; readonly triggered_at: string },
 ): JobContextResolution {
-  if (path === undefined || path.trim() === '') return { identifier: null, error: null };
-  const segments = path.split('.');
+  const trimmed = path?.trim() ?? '';
+  if (trimmed === '') return { identifier: null, error: null };
+  const segments = trimmed.split('.');
   const first = segments[0];
   const root = { body: request.body, triggered_at: request.triggered_at };
   try {
@@ -70,4 +77,27 @@ export function resolveJobContextIdentifier(
     const e = err as Error;
     return { identifier: null, error: jobContextErrorMessage(e.name, e.message) };
   }
+}
+
+/** Longest identifier kept verbatim in a workflow id or search attribute (Temporal caps both). */
+export const MAX_IDENTIFIER_LENGTH = 200;
+
+/**
+ * The identifier as it can travel in a workflow id and a Keyword search attribute: verbatim up to
+ * {@link MAX_IDENTIFIER_LENGTH} characters; longer ones keep a prefix plus a hash of the whole, so equal
+ * identifiers still correlate and a huge one (a whole body) never makes Temporal refuse the run.
+ */
+export function boundedIdentifier(identifier: string): string {
+  if (identifier.length <= MAX_IDENTIFIER_LENGTH) return identifier;
+  return `${identifier.slice(0, MAX_IDENTIFIER_LENGTH - 17)}~${fnv1a64(identifier)}`;
+}
+
+/** FNV-1a, 64 bits, as 16 hex digits: deterministic and free of Node built-ins (runs in workflows). */
+function fnv1a64(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, '0');
 }

@@ -29,9 +29,15 @@ export const CATCHUP_WINDOW_MS = 24 * 3_600_000;
 /** Prefix of every schedule id the product creates; operators filter on it in the UI. */
 export const SCHEDULE_ID_PREFIX = 'rbs';
 
-/** Readable, unique schedule id of a reference in a solution. */
+/**
+ * Readable, unique schedule id of a reference in a solution: `rbs:<solution>:<reference>`. `:` and `%` in the
+ * solution are percent-encoded, so the first `:` after the prefix always ends the solution: otherwise solution
+ * `acme` with reference `team:nightly` and solution `acme:team` with `nightly` would share one schedule, and
+ * each could read, replace or delete the other's (FEATURES.md A10).
+ */
 export function scheduleIdFor(solution: string, reference: string): string {
-  return `${SCHEDULE_ID_PREFIX}:${solution}:${reference}`;
+  const escaped = solution.replace(/[%:]/g, (c) => encodeURIComponent(c));
+  return `${SCHEDULE_ID_PREFIX}:${escaped}:${reference}`;
 }
 
 /** A fresh generation id: creation instant plus randomness, so two generations never collide. */

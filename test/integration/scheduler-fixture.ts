@@ -8,8 +8,11 @@ import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { createApp, type App } from '../../src/app';
 import type { Settings } from '../../src/config';
+import { SchedulerService } from '../../src/connector/scheduler-service';
 import type { WindowOptions } from '../../src/temporal/compile';
 import { connectWorker } from '../../src/temporal/connection';
+import type { DispatchRetryPolicy } from '../../src/temporal/run-input';
+import { ScheduleGateway } from '../../src/temporal/schedules';
 import { createSchedulerWorker } from '../../src/worker';
 import { testSettings, uniqueId } from './harness';
 
@@ -21,11 +24,33 @@ export interface SchedulerFixture {
   close(): Promise<void>;
 }
 
+/** Options of {@link startScheduler}. */
+export interface SchedulerFixtureOptions {
+  readonly window?: WindowOptions;
+  /**
+   * Dispatch retry policy of the schedules the service creates (carried in each schedule's action input); a
+   * short one keeps retry tests fast. @default DEFAULT_DISPATCH_RETRY
+   */
+  readonly retry?: DispatchRetryPolicy;
+}
+
 /** Starts a worker on a fresh task queue and wires the service to it. */
-export async function startScheduler(options: { window?: WindowOptions } = {}): Promise<SchedulerFixture> {
+export async function startScheduler(options: SchedulerFixtureOptions = {}): Promise<SchedulerFixture> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rbs-catalog-'));
   const settings: Settings = { ...testSettings(), taskQueue: uniqueId('rbs-tq'), dataDir };
-  const app = await createApp(settings, options.window ? { window: options.window } : {});
+  const created = await createApp(settings, options.window ? { window: options.window } : {});
+  // createApp wires the default retry policy; a test policy needs its own service over the same catalog.
+  const app: App = options.retry
+    ? {
+        ...created,
+        service: new SchedulerService({
+          catalog: created.catalog,
+          gateway: new ScheduleGateway(created.client, settings.taskQueue, options.window),
+          retry: options.retry,
+          ...(settings.defaultTimeZone ? { defaultTimeZone: settings.defaultTimeZone } : {}),
+        }),
+      }
+    : created;
   const connection = await connectWorker(settings);
   const worker = await createSchedulerWorker({
     settings,
