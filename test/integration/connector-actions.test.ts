@@ -5,89 +5,32 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import type { ScheduleHandle } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { TriggerTemplate } from '../../src/catalog/model';
 import { Messages } from '../../src/connector/errors';
-import type { SchedulerService } from '../../src/connector/scheduler-service';
+import type { ScheduleView } from '../../src/connector/scheduler-service';
 import { formatUtcSeconds } from '../../src/dispatch/payload';
 import { NoOccurrenceReason, nextOccurrence, nextOccurrences, type Recurrence } from '../../src/recurrence';
 import { scheduleIdFor } from '../../src/temporal/schedules';
 import { GENERATION, REFERENCE, RUNBOOK, SOLUTION } from '../../src/temporal/search-attributes';
 import {
-  sleep,
-  startHttpReceiver,
-  uniqueId,
-  waitFor,
-  type HttpReceiver,
-  type RecordedRequest,
-} from './harness';
-import { startScheduler, type SchedulerFixture } from './scheduler-fixture';
+  SEED_WEEKLY,
+  expectNoTemporalSchedule,
+  rejectionOf,
+  secondsAhead,
+  useConnectorWorld,
+  utcParts,
+} from './connector-fixtures';
+import { sleep, uniqueId, waitFor, type RecordedRequest } from './harness';
 
 jest.setTimeout(120_000);
 
-let scheduler: SchedulerFixture;
-let receiver: HttpReceiver;
-let service: SchedulerService;
-let client: Client;
-
-beforeAll(async () => {
-  scheduler = await startScheduler();
-  receiver = await startHttpReceiver();
-  service = scheduler.app.service;
-  client = scheduler.app.client;
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await scheduler?.close();
-});
-
-/** The seed's example: every other week on Saturday and Sunday at 16:55:50 UTC. */
-const SEED_WEEKLY = {
-  frequency: 'weekly',
-  time_zone: 'UTC',
-  interval: 2,
-  day: ['saturday', 'sunday'],
-  time_of_day: '16:55:50',
-} as const;
-
-/** Registers a Dynamic Scheduler runbook dispatching to the receiver; returns its uuid. */
-async function dynamicRunbook(solution: string): Promise<string> {
-  const uuid = randomUUID();
-  await service.registerRunbook({
-    uuid,
-    solution,
-    name: 'worker runbook',
-    trigger: { template: TriggerTemplate.DynamicScheduler },
-    target: { kind: 'http', url: `${receiver.url}/runbook` },
-  });
-  return uuid;
-}
-
-/** `start_date` and `time_of_day` of an instant in UTC. */
-function utcParts(instant: Date): { start_date: string; time_of_day: string } {
-  const iso = instant.toISOString();
-  return { start_date: iso.slice(0, 10), time_of_day: iso.slice(11, 19) };
-}
-
-/** A whole second at least `ms` ahead. */
-function secondsAhead(ms: number): Date {
-  return new Date(Math.ceil((Date.now() + ms) / 1000) * 1000);
-}
+const world = useConnectorWorld();
 
 /** Today's date in UTC at `instant`. */
 function utcDay(instant: Date): string {
   return instant.toISOString().slice(0, 10);
-}
-
-/** The receiver's requests for one reference. */
-function requestsFor(reference: string): RecordedRequest[] {
-  return receiver.requests.filter(
-    (r) =>
-      (r.body as { body?: { schedule_reference?: unknown } } | undefined)?.body?.schedule_reference ===
-      reference,
-  );
 }
 
 async function expectRejection(
@@ -95,42 +38,64 @@ async function expectRejection(
   message: string,
   details?: string[],
 ): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(Error);
-  expect((error as Error).message).toBe(message);
+  const error = await rejectionOf(promise);
+  expect(error.message).toBe(message);
   if (details) expect((error as { details?: unknown }).details).toEqual(details);
 }
 
 /** Neither the service nor Temporal knows the reference. */
 async function expectNothingStored(solution: string, reference: string): Promise<void> {
-  expect(await service.getSchedule(solution, { schedule_reference: reference })).toBeUndefined();
-  await expect(
-    client.schedule.getHandle(scheduleIdFor(solution, reference)).describe(),
-  ).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  expect(await viewOf(solution, reference)).toBeUndefined();
+  await expectNoTemporalSchedule(world.client, solution, reference);
 }
 
 async function cleanup(solution: string, ...references: string[]): Promise<void> {
   for (const reference of references)
-    await service.deleteSchedule(solution, { schedule_reference: reference });
+    await world.service.deleteSchedule(solution, { schedule_reference: reference });
+}
+
+/** A {@link SEED_WEEKLY} schedule of a fresh Dynamic Scheduler runbook in a fresh solution. */
+interface WeeklySchedule {
+  readonly solution: string;
+  readonly reference: string;
+  readonly runbookUuid: string;
+  /** The Temporal schedule behind the reference. */
+  readonly handle: ScheduleHandle;
+}
+
+/** Creates a {@link WeeklySchedule}, runs `fn` on it, and deletes the schedule after. */
+async function withWeeklySchedule(fn: (schedule: WeeklySchedule) => Promise<void>): Promise<void> {
+  const solution = uniqueId('sol');
+  const reference = uniqueId('ref');
+  const runbookUuid = await world.dynamicRunbook(solution);
+  const handle = world.client.schedule.getHandle(scheduleIdFor(solution, reference));
+  try {
+    await world.createWeekly(solution, reference, runbookUuid);
+    await fn({ solution, reference, runbookUuid, handle });
+  } finally {
+    await cleanup(solution, reference);
+  }
+}
+
+/** The reference's view, as Get Schedule returns it. */
+function viewOf(solution: string, reference: string): Promise<ScheduleView | undefined> {
+  return world.service.getSchedule(solution, { schedule_reference: reference });
 }
 
 describe('Create Schedule (A7)', () => {
   test('returns the reference and the engine next occurrence; the Temporal schedule carries memo and search attributes', async () => {
     const solution = uniqueId('sol');
     const reference = uniqueId('tenant-42');
-    const runbookUuid = await dynamicRunbook(solution);
+    const runbookUuid = await world.dynamicRunbook(solution);
     const before = new Date();
     try {
-      const created = await service.createSchedule(solution, {
+      const created = await world.service.createSchedule(solution, {
         runbook_uuid: runbookUuid,
         schedule_reference: reference,
         schedule: SEED_WEEKLY,
         request_body: { tenant_id: '42' },
       });
-      const view = await service.getSchedule(solution, { schedule_reference: reference });
+      const view = await viewOf(solution, reference);
       expect(view).toBeDefined();
       const rule = view?.schedule as Recurrence;
       expect(rule).toEqual({
@@ -151,7 +116,7 @@ describe('Create Schedule (A7)', () => {
 
       const scheduleId = scheduleIdFor(solution, reference);
       expect(scheduleId).toBe(`rbs:${solution}:${reference}`);
-      const description = await client.schedule.getHandle(scheduleId).describe();
+      const description = await world.client.schedule.getHandle(scheduleId).describe();
       expect(description.state.paused).toBe(false);
       expect(description.info.nextActionTimes[0]).toEqual(expected);
       expect(description.info.nextActionTimes).toEqual(nextOccurrences(rule, before, 10).occurrences);
@@ -183,15 +148,15 @@ describe('Create Schedule (A7)', () => {
   test('a no_repeat with neither date nor time fires once, as soon as possible', async () => {
     const solution = uniqueId('sol');
     const reference = uniqueId('asap');
-    const runbookUuid = await dynamicRunbook(solution);
+    const runbookUuid = await world.dynamicRunbook(solution);
     try {
-      const created = await service.createSchedule(solution, {
+      const created = await world.service.createSchedule(solution, {
         runbook_uuid: runbookUuid,
         schedule_reference: reference,
         schedule: { frequency: 'no_repeat' },
       });
       expect(created.next_occurrence_at).not.toBeNull();
-      const request = await waitFor(() => requestsFor(reference)[0], {
+      const request = await waitFor(() => world.requestsFor(reference)[0], {
         timeoutMs: 30_000,
         description: 'the as-soon-as-possible fire',
       });
@@ -207,15 +172,11 @@ describe('Create Schedule (A7)', () => {
   test('an unknown runbook uuid and another solution runbook fail with "No Runbook found" and store nothing', async () => {
     const solution = uniqueId('sol');
     const other = uniqueId('sol-other');
-    const othersRunbook = await dynamicRunbook(other);
+    const othersRunbook = await world.dynamicRunbook(other);
     const reference = uniqueId('ref');
     for (const runbookUuid of [randomUUID(), othersRunbook]) {
       await expectRejection(
-        service.createSchedule(solution, {
-          runbook_uuid: runbookUuid,
-          schedule_reference: reference,
-          schedule: SEED_WEEKLY,
-        }),
+        world.createWeekly(solution, reference, runbookUuid),
         'Failed to create schedule: No Runbook found',
       );
       await expectNothingStored(solution, reference);
@@ -226,18 +187,18 @@ describe('Create Schedule (A7)', () => {
   test('Scheduler and Webhook runbooks are refused with "Trigger template <uuid> is not supported for scheduling"', async () => {
     const solution = uniqueId('sol');
     const reference = uniqueId('ref');
-    const target = { kind: 'http', url: `${receiver.url}/runbook` } as const;
+    const target = { kind: 'http', url: `${world.receiver.url}/runbook` } as const;
     const schedulerRunbook = randomUUID();
     const webhookRunbook = randomUUID();
     // Straight into the catalog: a provisioned Scheduler trigger would own a schedule of its own.
-    await scheduler.app.catalog.put({
+    await world.scheduler.app.catalog.put({
       uuid: schedulerRunbook,
       solution,
       name: 'scheduler runbook',
       trigger: { template: TriggerTemplate.Scheduler, schedule: SEED_WEEKLY },
       target,
     });
-    await scheduler.app.catalog.put({
+    await world.scheduler.app.catalog.put({
       uuid: webhookRunbook,
       solution,
       name: 'webhook runbook',
@@ -249,11 +210,7 @@ describe('Create Schedule (A7)', () => {
       [webhookRunbook, TriggerTemplate.Webhook],
     ] as const) {
       await expectRejection(
-        service.createSchedule(solution, {
-          runbook_uuid: uuid,
-          schedule_reference: reference,
-          schedule: SEED_WEEKLY,
-        }),
+        world.createWeekly(solution, reference, uuid),
         `Failed to create schedule: Trigger template ${template} is not supported for scheduling`,
       );
       await expectNothingStored(solution, reference);
@@ -261,30 +218,20 @@ describe('Create Schedule (A7)', () => {
   });
 
   test('a second Create of a reference fails with ["Reference must be unique per solution"] and keeps the first', async () => {
-    const solution = uniqueId('sol');
-    const reference = uniqueId('ref');
-    const runbookUuid = await dynamicRunbook(solution);
-    try {
-      await service.createSchedule(solution, {
-        runbook_uuid: runbookUuid,
-        schedule_reference: reference,
-        schedule: SEED_WEEKLY,
-      });
-      const first = await service.getSchedule(solution, { schedule_reference: reference });
+    await withWeeklySchedule(async ({ solution, reference, runbookUuid }) => {
+      const first = await viewOf(solution, reference);
       await expectRejection(
-        service.createSchedule(solution, {
+        world.service.createSchedule(solution, {
           runbook_uuid: runbookUuid,
           schedule_reference: reference,
           schedule: { frequency: 'daily', interval: 1, time_zone: 'UTC', time_of_day: '01:00' },
         }),
         'Failed to create schedule: ["Reference must be unique per solution"]',
       );
-      const after = await service.getSchedule(solution, { schedule_reference: reference });
+      const after = await viewOf(solution, reference);
       expect(after?.generation).toBe(first?.generation);
       expect(after?.schedule).toEqual(first?.schedule);
-    } finally {
-      await cleanup(solution, reference);
-    }
+    });
   });
 
   test.each<[string, unknown, string]>([
@@ -332,9 +279,9 @@ describe('Create Schedule (A7)', () => {
     async (_, schedule, message) => {
       const solution = uniqueId('sol');
       const reference = uniqueId('ref');
-      const runbookUuid = await dynamicRunbook(solution);
+      const runbookUuid = await world.dynamicRunbook(solution);
       await expectRejection(
-        service.createSchedule(solution, {
+        world.service.createSchedule(solution, {
           runbook_uuid: runbookUuid,
           schedule_reference: reference,
           schedule,
@@ -381,9 +328,9 @@ describe('a schedule that will never fire (A5)', () => {
     async (_, rule, reason) => {
       const solution = uniqueId('sol');
       const reference = uniqueId('never');
-      const runbookUuid = await dynamicRunbook(solution);
+      const runbookUuid = await world.dynamicRunbook(solution);
       try {
-        const created = await service.createSchedule(solution, {
+        const created = await world.service.createSchedule(solution, {
           runbook_uuid: runbookUuid,
           schedule_reference: reference,
           schedule: rule,
@@ -393,9 +340,11 @@ describe('a schedule that will never fire (A5)', () => {
           next_occurrence_at: null,
           next_occurrence_errors: reason,
         });
-        const description = await client.schedule.getHandle(scheduleIdFor(solution, reference)).describe();
+        const description = await world.client.schedule
+          .getHandle(scheduleIdFor(solution, reference))
+          .describe();
         expect(description.state).toMatchObject({ paused: true, note: reason });
-        const view = await service.getSchedule(solution, { schedule_reference: reference });
+        const view = await viewOf(solution, reference);
         expect(view).toMatchObject({ paused: true, note: reason });
       } finally {
         await cleanup(solution, reference);
@@ -408,10 +357,10 @@ describe('Update Schedule (A8)', () => {
   test('is a full replacement: irrelevant fields cleared, defaults reset, old pending instants gone', async () => {
     const solution = uniqueId('sol');
     const reference = uniqueId('ref');
-    const runbookUuid = await dynamicRunbook(solution);
+    const runbookUuid = await world.dynamicRunbook(solution);
     const scheduleId = scheduleIdFor(solution, reference);
     try {
-      await service.createSchedule(solution, {
+      await world.service.createSchedule(solution, {
         runbook_uuid: runbookUuid,
         schedule_reference: reference,
         schedule: {
@@ -433,12 +382,12 @@ describe('Update Schedule (A8)', () => {
       };
       const before = new Date();
       expect(
-        await service.updateSchedule(solution, { schedule_reference: reference, schedule: weekly }),
+        await world.service.updateSchedule(solution, { schedule_reference: reference, schedule: weekly }),
       ).toEqual({
         success: true,
       });
       const after = new Date();
-      const view = await service.getSchedule(solution, { schedule_reference: reference });
+      const view = await viewOf(solution, reference);
       // Exactly these keys: no day_of_month, day_of_week or end_date survive; week_start and start_date defaulted.
       expect(view?.schedule).toEqual({
         ...weekly,
@@ -448,7 +397,7 @@ describe('Update Schedule (A8)', () => {
       });
       expect([utcDay(before), utcDay(after)]).toContain(view?.schedule.start_date);
       const engine = nextOccurrences(view?.schedule as Recurrence, after, 10).occurrences;
-      const description = await client.schedule.getHandle(scheduleId).describe();
+      const description = await world.client.schedule.getHandle(scheduleId).describe();
       expect(description.info.nextActionTimes).toEqual(engine);
       expect(description.state.paused).toBe(false);
       // Operators still find it: the update keeps memo and search attributes, of the schedule and of its runs.
@@ -460,20 +409,16 @@ describe('Update Schedule (A8)', () => {
       expect(runAttributes?.get(GENERATION)).toBe(view?.generation);
 
       // A weekly rule with week_start sunday, then one without: week_start is back to its default.
-      await service.updateSchedule(solution, {
+      await world.service.updateSchedule(solution, {
         schedule_reference: reference,
         schedule: { ...weekly, interval: 2, week_start: 'sunday' },
       });
-      expect(
-        (await service.getSchedule(solution, { schedule_reference: reference }))?.schedule,
-      ).toMatchObject({
+      expect((await viewOf(solution, reference))?.schedule).toMatchObject({
         interval: 2,
         week_start: 'sunday',
       });
-      await service.updateSchedule(solution, { schedule_reference: reference, schedule: weekly });
-      expect(
-        (await service.getSchedule(solution, { schedule_reference: reference }))?.schedule,
-      ).toMatchObject({
+      await world.service.updateSchedule(solution, { schedule_reference: reference, schedule: weekly });
+      expect((await viewOf(solution, reference))?.schedule).toMatchObject({
         interval: 1,
         week_start: 'monday',
       });
@@ -485,20 +430,20 @@ describe('Update Schedule (A8)', () => {
   test('the new rule fires from its own start, with the stored request_body', async () => {
     const solution = uniqueId('sol');
     const reference = uniqueId('moved');
-    const runbookUuid = await dynamicRunbook(solution);
+    const runbookUuid = await world.dynamicRunbook(solution);
     try {
-      await service.createSchedule(solution, {
+      await world.service.createSchedule(solution, {
         runbook_uuid: runbookUuid,
         schedule_reference: reference,
         schedule: SEED_WEEKLY,
         request_body: { tenant_id: '42' },
       });
       const fireAt = secondsAhead(3_000);
-      await service.updateSchedule(solution, {
+      await world.service.updateSchedule(solution, {
         schedule_reference: reference,
         schedule: { frequency: 'no_repeat', time_zone: 'UTC', ...utcParts(fireAt) },
       });
-      const request = await waitFor(() => requestsFor(reference)[0], {
+      const request = await waitFor(() => world.requestsFor(reference)[0], {
         timeoutMs: 30_000,
         description: 'the updated rule fired',
       });
@@ -512,17 +457,8 @@ describe('Update Schedule (A8)', () => {
   });
 
   test('disabled: true pauses the Temporal schedule and disabled: false resumes it', async () => {
-    const solution = uniqueId('sol');
-    const reference = uniqueId('ref');
-    const runbookUuid = await dynamicRunbook(solution);
-    const handle = client.schedule.getHandle(scheduleIdFor(solution, reference));
-    try {
-      await service.createSchedule(solution, {
-        runbook_uuid: runbookUuid,
-        schedule_reference: reference,
-        schedule: SEED_WEEKLY,
-      });
-      await service.updateSchedule(solution, {
+    await withWeeklySchedule(async ({ solution, reference, handle }) => {
+      await world.service.updateSchedule(solution, {
         schedule_reference: reference,
         schedule: { ...SEED_WEEKLY, disabled: true },
       });
@@ -530,90 +466,67 @@ describe('Update Schedule (A8)', () => {
         paused: true,
         note: NoOccurrenceReason.Disabled,
       });
-      expect(await service.getSchedule(solution, { schedule_reference: reference })).toMatchObject({
+      expect(await viewOf(solution, reference)).toMatchObject({
         paused: true,
         schedule: { disabled: true },
       });
 
-      await service.updateSchedule(solution, {
+      await world.service.updateSchedule(solution, {
         schedule_reference: reference,
         schedule: { ...SEED_WEEKLY, disabled: false },
       });
       const resumed = await handle.describe();
       expect(resumed.state.paused).toBe(false);
-      const view = await service.getSchedule(solution, { schedule_reference: reference });
+      const view = await viewOf(solution, reference);
       expect(view).toMatchObject({ paused: false, schedule: { disabled: false } });
       expect(resumed.info.nextActionTimes[0]).toEqual(
         nextOccurrence(view?.schedule as Recurrence, new Date()).at,
       );
-    } finally {
-      await cleanup(solution, reference);
-    }
+    });
   });
 
   test('a new rule with no further occurrence pauses the schedule with the reason; a valid rule resumes it', async () => {
-    const solution = uniqueId('sol');
-    const reference = uniqueId('ref');
-    const runbookUuid = await dynamicRunbook(solution);
-    const handle = client.schedule.getHandle(scheduleIdFor(solution, reference));
-    try {
-      await service.createSchedule(solution, {
-        runbook_uuid: runbookUuid,
-        schedule_reference: reference,
-        schedule: SEED_WEEKLY,
-      });
-      await service.updateSchedule(solution, {
+    await withWeeklySchedule(async ({ solution, reference, handle }) => {
+      await world.service.updateSchedule(solution, {
         schedule_reference: reference,
         schedule: { ...SEED_WEEKLY, start_date: '2020-01-01', end_date: '2020-12-31' },
       });
       const ended = await handle.describe();
       expect(ended.state).toMatchObject({ paused: true, note: NoOccurrenceReason.EndDatePassed });
       expect(ended.info.nextActionTimes).toEqual([]);
-      await service.updateSchedule(solution, { schedule_reference: reference, schedule: SEED_WEEKLY });
+      await world.service.updateSchedule(solution, { schedule_reference: reference, schedule: SEED_WEEKLY });
       const resumed = await handle.describe();
       expect(resumed.state.paused).toBe(false);
       expect(resumed.info.nextActionTimes).toHaveLength(10);
-    } finally {
-      await cleanup(solution, reference);
-    }
+    });
   });
 
   test('an unknown or deleted reference fails with "Schedule not found"', async () => {
     const solution = uniqueId('sol');
     const reference = uniqueId('ref');
-    const runbookUuid = await dynamicRunbook(solution);
+    const runbookUuid = await world.dynamicRunbook(solution);
     await expectRejection(
-      service.updateSchedule(solution, { schedule_reference: uniqueId('unknown'), schedule: SEED_WEEKLY }),
+      world.service.updateSchedule(solution, {
+        schedule_reference: uniqueId('unknown'),
+        schedule: SEED_WEEKLY,
+      }),
       'Failed to update schedule: Schedule not found',
     );
-    await service.createSchedule(solution, {
-      runbook_uuid: runbookUuid,
-      schedule_reference: reference,
-      schedule: SEED_WEEKLY,
-    });
-    await service.deleteSchedule(solution, { schedule_reference: reference });
+    await world.createWeekly(solution, reference, runbookUuid);
+    await world.service.deleteSchedule(solution, { schedule_reference: reference });
     await expectRejection(
-      service.updateSchedule(solution, { schedule_reference: reference, schedule: SEED_WEEKLY }),
+      world.service.updateSchedule(solution, { schedule_reference: reference, schedule: SEED_WEEKLY }),
       'Failed to update schedule: Schedule not found',
     );
     await expectNothingStored(solution, reference);
   });
 
   test('an invalid rule fails with "Schedule update failed", the messages in details, and changes nothing', async () => {
-    const solution = uniqueId('sol');
-    const reference = uniqueId('ref');
-    const runbookUuid = await dynamicRunbook(solution);
-    const handle = client.schedule.getHandle(scheduleIdFor(solution, reference));
-    try {
-      await service.createSchedule(solution, {
-        runbook_uuid: runbookUuid,
-        schedule_reference: reference,
-        schedule: SEED_WEEKLY,
-      });
-      const before = await service.getSchedule(solution, { schedule_reference: reference });
+    await withWeeklySchedule(async ({ solution, reference, handle }) => {
+      const before = await viewOf(solution, reference);
       const specBefore = (await handle.describe()).spec;
       await expectRejection(
-        service.updateSchedule(solution, {
+        world.service.updateSchedule(solution, {
           schedule_reference: reference,
           schedule: {
             frequency: 'weekly',
@@ -631,33 +544,23 @@ describe('Update Schedule (A8)', () => {
         ],
       );
       await expectRejection(
-        service.updateSchedule(solution, { schedule_reference: reference }),
+        world.service.updateSchedule(solution, { schedule_reference: reference }),
         'Failed to update schedule: Schedule update failed',
         ['Schedule is required'],
       );
-      const after = await service.getSchedule(solution, { schedule_reference: reference });
+      const after = await viewOf(solution, reference);
       expect(after?.schedule).toEqual(before?.schedule);
       expect(after?.generation).toBe(before?.generation);
       expect(after?.paused).toBe(false);
       expect((await handle.describe()).spec).toEqual(specBefore);
-    } finally {
-      await cleanup(solution, reference);
-    }
+    });
   });
 });
 
 test('a pause made with the temporal CLI reads back as paused and disabled (E1)', async () => {
-  const solution = uniqueId('sol');
-  const reference = uniqueId('ref');
-  const runbookUuid = await dynamicRunbook(solution);
   const cli = process.env.TEMPORAL_TEST_CLI;
   expect(cli).toBeTruthy();
-  try {
-    await service.createSchedule(solution, {
-      runbook_uuid: runbookUuid,
-      schedule_reference: reference,
-      schedule: SEED_WEEKLY,
-    });
+  await withWeeklySchedule(async ({ solution, reference }) => {
     execFileSync(
       cli as string,
       [
@@ -669,55 +572,51 @@ test('a pause made with the temporal CLI reads back as paused and disabled (E1)'
         '--reason',
         'maintenance window',
         '--address',
-        scheduler.settings.address,
+        world.scheduler.settings.address,
         '--namespace',
-        scheduler.settings.namespace,
+        world.scheduler.settings.namespace,
       ],
       { encoding: 'utf8' },
     );
-    const view = await service.getSchedule(solution, { schedule_reference: reference });
+    const view = await viewOf(solution, reference);
     expect(view).toMatchObject({ paused: true, note: 'maintenance window', schedule: { disabled: true } });
-  } finally {
-    await cleanup(solution, reference);
-  }
+  });
 });
 
 describe('Delete Schedule (A9)', () => {
   test('succeeds for a live, an unknown and an already deleted reference', async () => {
     const solution = uniqueId('sol');
     const reference = uniqueId('ref');
-    const runbookUuid = await dynamicRunbook(solution);
-    await service.createSchedule(solution, {
-      runbook_uuid: runbookUuid,
-      schedule_reference: reference,
-      schedule: SEED_WEEKLY,
-    });
-    expect(await service.deleteSchedule(solution, { schedule_reference: reference })).toEqual({
+    const runbookUuid = await world.dynamicRunbook(solution);
+    await world.createWeekly(solution, reference, runbookUuid);
+    expect(await world.service.deleteSchedule(solution, { schedule_reference: reference })).toEqual({
       success: true,
     });
     await expectNothingStored(solution, reference);
-    expect(await service.deleteSchedule(solution, { schedule_reference: reference })).toEqual({
+    expect(await world.service.deleteSchedule(solution, { schedule_reference: reference })).toEqual({
       success: true,
     });
-    expect(await service.deleteSchedule(solution, { schedule_reference: uniqueId('unknown') })).toEqual({
-      success: true,
-    });
+    expect(await world.service.deleteSchedule(solution, { schedule_reference: uniqueId('unknown') })).toEqual(
+      {
+        success: true,
+      },
+    );
   });
 
   test('a schedule deleted before its occurrence never fires', async () => {
     const solution = uniqueId('sol');
     const once = uniqueId('once');
     const minutely = uniqueId('minutely');
-    const runbookUuid = await dynamicRunbook(solution);
+    const runbookUuid = await world.dynamicRunbook(solution);
     const fireAt = secondsAhead(5_000);
     try {
       const created = await Promise.all([
-        service.createSchedule(solution, {
+        world.service.createSchedule(solution, {
           runbook_uuid: runbookUuid,
           schedule_reference: once,
           schedule: { frequency: 'no_repeat', time_zone: 'UTC', ...utcParts(fireAt) },
         }),
-        service.createSchedule(solution, {
+        world.service.createSchedule(solution, {
           runbook_uuid: runbookUuid,
           schedule_reference: minutely,
           schedule: { frequency: 'minutely', interval: 1, time_zone: 'UTC', ...utcParts(fireAt) },
@@ -732,8 +631,8 @@ describe('Delete Schedule (A9)', () => {
       await expectNothingStored(solution, minutely);
       // Absence cannot be polled for: wait past the instant, with room for a late fire.
       await sleep(fireAt.getTime() + 4_000 - Date.now());
-      expect(requestsFor(once)).toEqual([]);
-      expect(requestsFor(minutely)).toEqual([]);
+      expect(world.requestsFor(once)).toEqual([]);
+      expect(world.requestsFor(minutely)).toEqual([]);
     } finally {
       await cleanup(solution, once, minutely);
     }
@@ -742,19 +641,19 @@ describe('Delete Schedule (A9)', () => {
   test('past runs stay inspectable and a new Create starts a fresh generation with new run ids and idempotency keys', async () => {
     const solution = uniqueId('sol');
     const reference = uniqueId('regen');
-    const runbookUuid = await dynamicRunbook(solution);
+    const runbookUuid = await world.dynamicRunbook(solution);
     const scheduleId = scheduleIdFor(solution, reference);
     const query = `RunbookReference = '${reference}'`;
     const fireOnce = async (): Promise<{ generation: string; request: RecordedRequest }> => {
       const fireAt = secondsAhead(3_000);
-      await service.createSchedule(solution, {
+      await world.service.createSchedule(solution, {
         runbook_uuid: runbookUuid,
         schedule_reference: reference,
         schedule: { frequency: 'no_repeat', time_zone: 'UTC', ...utcParts(fireAt) },
       });
-      const view = await service.getSchedule(solution, { schedule_reference: reference });
-      const seen = requestsFor(reference).length;
-      const request = await waitFor(() => requestsFor(reference)[seen], {
+      const view = await viewOf(solution, reference);
+      const seen = world.requestsFor(reference).length;
+      const request = await waitFor(() => world.requestsFor(reference)[seen], {
         timeoutMs: 30_000,
         description: 'the fire reached the receiver',
       });
@@ -766,19 +665,19 @@ describe('Delete Schedule (A9)', () => {
     };
     try {
       const first = await fireOnce();
-      await service.deleteSchedule(solution, { schedule_reference: reference });
+      await world.service.deleteSchedule(solution, { schedule_reference: reference });
       await expectNothingStored(solution, reference);
 
       const [oldRun] = await waitFor(
         async () => {
           const runs = [];
-          for await (const run of client.workflow.list({ query })) runs.push(run);
+          for await (const run of world.client.workflow.list({ query })) runs.push(run);
           return runs.length === 1 ? runs : undefined;
         },
         { timeoutMs: 30_000, description: 'the past run listed by its reference' },
       );
       expect(oldRun?.workflowId.startsWith(`${scheduleId}:${first.generation}-`)).toBe(true);
-      const oldDescription = await client.workflow.getHandle(oldRun?.workflowId as string).describe();
+      const oldDescription = await world.client.workflow.getHandle(oldRun?.workflowId as string).describe();
       expect(oldDescription.typedSearchAttributes.get(REFERENCE)).toBe(reference);
       expect(oldDescription.typedSearchAttributes.get(GENERATION)).toBe(first.generation);
 
@@ -792,7 +691,7 @@ describe('Delete Schedule (A9)', () => {
       const runs = await waitFor(
         async () => {
           const found = [];
-          for await (const run of client.workflow.list({ query })) found.push(run.workflowId);
+          for await (const run of world.client.workflow.list({ query })) found.push(run.workflowId);
           return found.length === 2 ? found : undefined;
         },
         { timeoutMs: 30_000, description: 'both generations listed' },

@@ -6,7 +6,6 @@
  *
  * The service creates schedules with a short retry policy ({@link RETRY}), so retries take milliseconds.
  */
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   ApplicationFailure,
@@ -15,7 +14,8 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import { TriggerTemplate, type DispatchTarget } from '../../src/catalog/model';
+import type { DispatchTarget } from '../../src/catalog/model';
+import type { ScheduleView } from '../../src/connector/scheduler-service';
 import { boundedIdentifier } from '../../src/dispatch/job-context';
 import { dispatchFailureMessage } from '../../src/dispatch/outcome';
 import { connectWorker } from '../../src/temporal/connection';
@@ -23,6 +23,7 @@ import type { DispatchRetryPolicy, ScheduledRunResult } from '../../src/temporal
 import { scheduleIdFor } from '../../src/temporal/schedules';
 import { DISPATCH_STATUS, JOB_CONTEXT } from '../../src/temporal/search-attributes';
 import { finishSignal, payloadQuery } from '../fixtures/runbook-workflows';
+import { createDailySchedule, fireNow, type DailyScheduleOptions } from './connector-fixtures';
 import {
   freePort,
   sleep,
@@ -64,38 +65,16 @@ interface TestSchedule {
   delete(): Promise<void>;
 }
 
-async function createSchedule(
-  target: DispatchTarget,
-  options: { requestBody?: Record<string, unknown>; jobContextIdentifierPath?: string } = {},
-): Promise<TestSchedule> {
+/** Options of {@link createSchedule}. */
+type ScheduleOptions = Pick<DailyScheduleOptions, 'requestBody' | 'jobContextIdentifierPath'>;
+
+async function createSchedule(target: DispatchTarget, options: ScheduleOptions = {}): Promise<TestSchedule> {
   const solution = uniqueId('sol');
   const reference = uniqueId('ref');
-  const runbookUuid = randomUUID();
   const { service } = scheduler.app;
-  await service.registerRunbook({
-    uuid: runbookUuid,
-    solution,
+  const runbookUuid = await createDailySchedule(service, solution, reference, target, {
     name: 'dispatch test runbook',
-    trigger: {
-      template: TriggerTemplate.DynamicScheduler,
-      ...(options.jobContextIdentifierPath
-        ? { job_context_identifier_path: options.jobContextIdentifierPath }
-        : {}),
-    },
-    target,
-  });
-  const start = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
-  await service.createSchedule(solution, {
-    runbook_uuid: runbookUuid,
-    schedule_reference: reference,
-    schedule: {
-      frequency: 'daily',
-      interval: 1,
-      time_zone: 'UTC',
-      time_of_day: '09:00:00',
-      start_date: start,
-    },
-    ...(options.requestBody ? { request_body: options.requestBody } : {}),
+    ...options,
   });
   return {
     solution,
@@ -106,36 +85,14 @@ async function createSchedule(
   };
 }
 
-/** The schedule's runs (most recent last), as the schedule itself reports them. */
-async function recentRuns(schedule: TestSchedule): Promise<Array<{ workflowId: string; at: Date }>> {
-  const description = await scheduler.app.client.schedule.getHandle(schedule.scheduleId).describe();
-  return description.info.recentActions.map((action) => ({
-    workflowId: action.action.workflow.workflowId,
-    at: action.scheduledAt,
-  }));
+/** Fires the schedule now and returns a handle on the run it started; see {@link fireNow}. */
+function fire(schedule: TestSchedule): Promise<WorkflowHandle> {
+  return fireNow(scheduler, schedule.solution, schedule.reference);
 }
 
-/**
- * Fires the schedule now (B2) and returns a handle on the run it started.
- *
- * Temporal names a triggered run after the whole second it was taken in, and silently drops a second trigger
- * taken in the same second (its run id is already taken), so consecutive fires here are at least a second
- * apart; see the report on `ScheduleGateway.trigger`.
- */
-async function fire(schedule: TestSchedule): Promise<WorkflowHandle> {
-  const before = await recentRuns(schedule);
-  const last = before[before.length - 1];
-  if (last) {
-    const nextSecond = Math.floor(last.at.getTime() / 1000) * 1000 + 1_000;
-    await sleep(Math.max(0, nextSecond + 200 - Date.now()));
-  }
-  const known = new Set(before.map((run) => run.workflowId));
-  await scheduler.app.service.triggerSchedule(schedule.solution, { schedule_reference: schedule.reference });
-  const id = await waitFor(
-    async () => (await recentRuns(schedule)).find((run) => !known.has(run.workflowId))?.workflowId,
-    { description: 'the triggered run' },
-  );
-  return scheduler.app.client.workflow.getHandle(id);
+/** The schedule's view, as Get Schedule returns it. */
+function viewOf(schedule: TestSchedule): Promise<ScheduleView | undefined> {
+  return scheduler.app.service.getSchedule(schedule.solution, { schedule_reference: schedule.reference });
 }
 
 /** The ApplicationFailure a run failed with. */
@@ -155,18 +112,14 @@ async function dispatchStatusOf(handle: WorkflowHandle): Promise<string | undefi
 
 /** The schedule is still active and still has its own next occurrence. */
 async function expectScheduleGoesOn(schedule: TestSchedule, nextBefore: string[]): Promise<void> {
-  const view = await scheduler.app.service.getSchedule(schedule.solution, {
-    schedule_reference: schedule.reference,
-  });
+  const view = await viewOf(schedule);
   expect(view?.paused).toBe(false);
   expect(view?.next_action_times.length).toBeGreaterThan(0);
   expect(view?.next_action_times[0]).toBe(nextBefore[0]);
 }
 
 async function nextActionTimes(schedule: TestSchedule): Promise<string[]> {
-  const view = await scheduler.app.service.getSchedule(schedule.solution, {
-    schedule_reference: schedule.reference,
-  });
+  const view = await viewOf(schedule);
   return view?.next_action_times ?? [];
 }
 
@@ -179,6 +132,21 @@ async function withReceiver<T>(fn: (receiver: HttpReceiver) => Promise<T>): Prom
   }
 }
 
+/** Runs `fn` with a fresh receiver and a schedule dispatching to its `/hook`; deletes the schedule after. */
+async function withHttpSchedule(
+  fn: (receiver: HttpReceiver, schedule: TestSchedule) => Promise<void>,
+  options: ScheduleOptions = {},
+): Promise<void> {
+  await withReceiver(async (receiver) => {
+    const schedule = await createSchedule({ kind: 'http', url: `${receiver.url}/hook` }, options);
+    try {
+      await fn(receiver, schedule);
+    } finally {
+      await schedule.delete();
+    }
+  });
+}
+
 function header(request: RecordedRequest | undefined, name: string): string | undefined {
   const value = request?.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
@@ -186,12 +154,8 @@ function header(request: RecordedRequest | undefined, name: string): string | un
 
 describe('HTTP dispatch', () => {
   test('503, 503, 200: three POSTs of the same body, triggered_at and Idempotency-Key; the run succeeds', async () => {
-    await withReceiver(async (receiver) => {
-      const schedule = await createSchedule(
-        { kind: 'http', url: `${receiver.url}/hook` },
-        { requestBody: { tenant_id: '42', schedule_reference: 'not mine' } },
-      );
-      try {
+    await withHttpSchedule(
+      async (receiver, schedule) => {
         receiver.script(503, 503, 200);
         const run = await fire(schedule);
         const result = (await run.result()) as ScheduledRunResult;
@@ -210,83 +174,63 @@ describe('HTTP dispatch', () => {
           expect(header(request, 'content-type')).toBe('application/json');
         }
         expect(result.idempotencyKey).toBe(
-          `${schedule.scheduleId}/${(await scheduler.app.service.getSchedule(schedule.solution, { schedule_reference: schedule.reference }))?.generation}/${result.triggeredAt}`,
+          `${schedule.scheduleId}/${(await viewOf(schedule))?.generation}/${result.triggeredAt}`,
         );
         expect(result).toMatchObject({ status: 'succeeded', httpStatus: 200, jobContextIdentifier: null });
         expect(await dispatchStatusOf(run)).toBe('succeeded');
-      } finally {
-        await schedule.delete();
-      }
-    });
+      },
+      { requestBody: { tenant_id: '42', schedule_reference: 'not mine' } },
+    );
   });
 
   test('404: one POST, not retried; the failure is recorded on the schedule, which goes on', async () => {
-    await withReceiver(async (receiver) => {
-      const schedule = await createSchedule({ kind: 'http', url: `${receiver.url}/hook` });
-      try {
-        const nextBefore = await nextActionTimes(schedule);
-        receiver.script(404);
-        const run = await fire(schedule);
-        const failure = await failureOf(run);
-        expect(failure.message).toBe('Runbook execution failed with status 404');
-        expect(failure.message).toBe(dispatchFailureMessage(404));
-        expect(failure.type).toBe('RunbookExecutionFailed');
-        expect(failure.details?.[0]).toMatchObject({ status: 404, cause: 'HTTP 404 Not Found' });
-        await sleep(2_000);
-        expect(receiver.requests).toHaveLength(1);
-        expect(await dispatchStatusOf(run)).toBe('failed');
-        const view = await waitFor(async () => {
-          const v = await scheduler.app.service.getSchedule(schedule.solution, {
-            schedule_reference: schedule.reference,
-          });
-          return v?.last_error ? v : undefined;
-        });
-        const triggeredAt = (receiver.requests[0]?.body as { triggered_at: string }).triggered_at;
-        expect(view.last_error).toBe(`${triggeredAt} Runbook execution failed with status 404`);
-        await expectScheduleGoesOn(schedule, nextBefore);
-      } finally {
-        await schedule.delete();
-      }
+    await withHttpSchedule(async (receiver, schedule) => {
+      const nextBefore = await nextActionTimes(schedule);
+      receiver.script(404);
+      const run = await fire(schedule);
+      const failure = await failureOf(run);
+      expect(failure.message).toBe('Runbook execution failed with status 404');
+      expect(failure.message).toBe(dispatchFailureMessage(404));
+      expect(failure.type).toBe('RunbookExecutionFailed');
+      expect(failure.details?.[0]).toMatchObject({ status: 404, cause: 'HTTP 404 Not Found' });
+      await sleep(2_000);
+      expect(receiver.requests).toHaveLength(1);
+      expect(await dispatchStatusOf(run)).toBe('failed');
+      const view = await waitFor(async () => {
+        const v = await viewOf(schedule);
+        return v?.last_error ? v : undefined;
+      });
+      const triggeredAt = (receiver.requests[0]?.body as { triggered_at: string }).triggered_at;
+      expect(view.last_error).toBe(`${triggeredAt} Runbook execution failed with status 404`);
+      await expectScheduleGoesOn(schedule, nextBefore);
     });
   });
 
   test('429 is retried', async () => {
-    await withReceiver(async (receiver) => {
-      const schedule = await createSchedule({ kind: 'http', url: `${receiver.url}/hook` });
-      try {
-        receiver.script(429, 200);
-        const run = await fire(schedule);
-        expect(await run.result()).toMatchObject({ status: 'succeeded', httpStatus: 200 });
-        expect(receiver.requests).toHaveLength(2);
-      } finally {
-        await schedule.delete();
-      }
+    await withHttpSchedule(async (receiver, schedule) => {
+      receiver.script(429, 200);
+      const run = await fire(schedule);
+      expect(await run.result()).toMatchObject({ status: 'succeeded', httpStatus: 200 });
+      expect(receiver.requests).toHaveLength(2);
     });
   });
 
   test('302: the redirect is not followed and is recorded as status 302', async () => {
     await withReceiver(async (elsewhere) => {
-      await withReceiver(async (receiver) => {
-        const schedule = await createSchedule({ kind: 'http', url: `${receiver.url}/hook` });
-        try {
-          const nextBefore = await nextActionTimes(schedule);
-          receiver.script({ status: 302, headers: { location: `${elsewhere.url}/moved` } });
-          const run = await fire(schedule);
-          const failure = await failureOf(run);
-          expect(failure.message).toBe('Runbook execution failed with status 302');
-          await sleep(1_000);
-          expect(receiver.requests).toHaveLength(1);
-          expect(elsewhere.requests).toHaveLength(0);
-          await waitFor(async () => {
-            const view = await scheduler.app.service.getSchedule(schedule.solution, {
-              schedule_reference: schedule.reference,
-            });
-            return view?.last_error?.endsWith('Runbook execution failed with status 302');
-          });
-          await expectScheduleGoesOn(schedule, nextBefore);
-        } finally {
-          await schedule.delete();
-        }
+      await withHttpSchedule(async (receiver, schedule) => {
+        const nextBefore = await nextActionTimes(schedule);
+        receiver.script({ status: 302, headers: { location: `${elsewhere.url}/moved` } });
+        const run = await fire(schedule);
+        const failure = await failureOf(run);
+        expect(failure.message).toBe('Runbook execution failed with status 302');
+        await sleep(1_000);
+        expect(receiver.requests).toHaveLength(1);
+        expect(elsewhere.requests).toHaveLength(0);
+        await waitFor(async () => {
+          const view = await viewOf(schedule);
+          return view?.last_error?.endsWith('Runbook execution failed with status 302');
+        });
+        await expectScheduleGoesOn(schedule, nextBefore);
       });
     });
   });
@@ -313,9 +257,7 @@ describe('HTTP dispatch', () => {
       );
       expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(RETRY.maximumAttempts);
       await waitFor(async () => {
-        const view = await scheduler.app.service.getSchedule(schedule.solution, {
-          schedule_reference: schedule.reference,
-        });
+        const view = await viewOf(schedule);
         return view?.last_error === `${detail.triggered_at} Runbook execution failed with status unreachable`;
       });
     } finally {
@@ -324,84 +266,71 @@ describe('HTTP dispatch', () => {
   });
 
   test('no occurrence is dropped while an earlier one still retries (ALLOW_ALL)', async () => {
-    await withReceiver(async (receiver) => {
-      const schedule = await createSchedule({ kind: 'http', url: `${receiver.url}/hook` });
-      try {
-        receiver.script({ status: 503, delayMs: 1_500 }, { status: 503, delayMs: 1_500 });
-        const first = await fire(schedule);
-        await receiver.waitForRequests(1);
-        const second = await fire(schedule);
-        expect(second.workflowId).not.toBe(first.workflowId);
-        const results = (await Promise.all([first.result(), second.result()])) as ScheduledRunResult[];
-        expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
-        const keys = results.map((r) => r.idempotencyKey);
-        expect(new Set(keys).size).toBe(2);
-        const delivered = new Set(receiver.requests.map((r) => header(r, 'idempotency-key')));
-        for (const key of keys) expect(delivered.has(key)).toBe(true);
-      } finally {
-        await schedule.delete();
-      }
+    await withHttpSchedule(async (receiver, schedule) => {
+      receiver.script({ status: 503, delayMs: 1_500 }, { status: 503, delayMs: 1_500 });
+      const first = await fire(schedule);
+      await receiver.waitForRequests(1);
+      const second = await fire(schedule);
+      expect(second.workflowId).not.toBe(first.workflowId);
+      const results = (await Promise.all([first.result(), second.result()])) as ScheduledRunResult[];
+      expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+      const keys = results.map((r) => r.idempotencyKey);
+      expect(new Set(keys).size).toBe(2);
+      const delivered = new Set(receiver.requests.map((r) => header(r, 'idempotency-key')));
+      for (const key of keys) expect(delivered.has(key)).toBe(true);
     });
   });
 
   test('cancelling a running dispatch ends the run cancelled; the schedule goes on', async () => {
-    await withReceiver(async (receiver) => {
-      const schedule = await createSchedule({ kind: 'http', url: `${receiver.url}/hook` });
-      try {
-        const nextBefore = await nextActionTimes(schedule);
-        receiver.script({ status: 200, delayMs: 25_000 });
-        const run = await fire(schedule);
-        await receiver.waitForRequests(1);
-        await run.cancel();
-        const error = await run.result().then(
-          () => undefined,
-          (err: unknown) => err,
-        );
-        expect(error).toBeInstanceOf(WorkflowFailedError);
-        expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
-        const description = await run.describe();
-        expect(description.status.name).toBe('CANCELLED');
-        expect(description.typedSearchAttributes.get(DISPATCH_STATUS)).toBe('cancelled');
-        await expectScheduleGoesOn(schedule, nextBefore);
-        const view = await scheduler.app.service.getSchedule(schedule.solution, {
-          schedule_reference: schedule.reference,
-        });
-        expect(view?.last_error).toBeNull();
-        // The next fire dispatches as usual.
-        const next = await fire(schedule);
-        expect(await next.result()).toMatchObject({ status: 'succeeded' });
-      } finally {
-        await schedule.delete();
-      }
+    await withHttpSchedule(async (receiver, schedule) => {
+      const nextBefore = await nextActionTimes(schedule);
+      receiver.script({ status: 200, delayMs: 25_000 });
+      const run = await fire(schedule);
+      await receiver.waitForRequests(1);
+      await run.cancel();
+      const error = await run.result().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+      const description = await run.describe();
+      expect(description.status.name).toBe('CANCELLED');
+      expect(description.typedSearchAttributes.get(DISPATCH_STATUS)).toBe('cancelled');
+      await expectScheduleGoesOn(schedule, nextBefore);
+      const view = await viewOf(schedule);
+      expect(view?.last_error).toBeNull();
+      // The next fire dispatches as usual.
+      const next = await fire(schedule);
+      expect(await next.result()).toMatchObject({ status: 'succeeded' });
     });
   });
 
   test('the run has a readable workflow id and a summary', async () => {
-    await withReceiver(async (receiver) => {
-      const schedule = await createSchedule({ kind: 'http', url: `${receiver.url}/hook` });
-      try {
-        const run = await fire(schedule);
-        await run.result();
-        const generation = (
-          await scheduler.app.service.getSchedule(schedule.solution, {
-            schedule_reference: schedule.reference,
-          })
-        )?.generation;
-        expect(run.workflowId).toMatch(
-          new RegExp(
-            `^rbs:${schedule.solution}:${schedule.reference}:${generation}-\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$`,
-          ),
-        );
-        const description = await run.describe();
-        expect(await description.staticSummary()).toBe(
-          `Runbook ${schedule.runbookUuid} fired by schedule "${schedule.reference}" (${schedule.solution})`,
-        );
-      } finally {
-        await schedule.delete();
-      }
+    await withHttpSchedule(async (receiver, schedule) => {
+      const run = await fire(schedule);
+      await run.result();
+      const generation = (await viewOf(schedule))?.generation;
+      expect(run.workflowId).toMatch(
+        new RegExp(
+          `^rbs:${schedule.solution}:${schedule.reference}:${generation}-\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$`,
+        ),
+      );
+      const description = await run.describe();
+      expect(await description.staticSummary()).toBe(
+        `Runbook ${schedule.runbookUuid} fired by schedule "${schedule.reference}" (${schedule.solution})`,
+      );
     });
   });
 });
+
+/** Terminates a runbook workflow the test started, if it is still running. */
+async function terminateQuietly(workflowId: string): Promise<void> {
+  await scheduler.app.client.workflow
+    .getHandle(workflowId)
+    .terminate('test cleanup')
+    .catch(() => undefined); // already completed
+}
 
 describe('workflow targets', () => {
   let connection: NativeConnection;
@@ -477,10 +406,7 @@ describe('workflow targets', () => {
       await client.workflow.getHandle(expectedId).signal(finishSignal);
     } finally {
       await schedule.delete();
-      await client.workflow
-        .getHandle(expectedId)
-        .terminate('test cleanup')
-        .catch(() => undefined); // already completed
+      await terminateQuietly(expectedId);
     }
   });
 
@@ -491,7 +417,6 @@ describe('workflow targets', () => {
       { requestBody: { tenant }, jobContextIdentifierPath: 'tenant' },
     );
     const expectedId = `runbook-job:${schedule.solution}:${schedule.runbookUuid}:${boundedIdentifier(tenant)}`;
-    const { client } = scheduler.app;
     try {
       const run = await fire(schedule);
       expect(await run.result()).toMatchObject({
@@ -502,10 +427,7 @@ describe('workflow targets', () => {
       expect(await dispatchStatusOf(run)).toBe('succeeded');
     } finally {
       await schedule.delete();
-      await client.workflow
-        .getHandle(expectedId)
-        .terminate('test cleanup')
-        .catch(() => undefined); // already completed
+      await terminateQuietly(expectedId);
     }
   });
 
@@ -514,7 +436,6 @@ describe('workflow targets', () => {
       { kind: 'workflow', workflowType: 'recordingRunbookWorkflow', taskQueue },
       { jobContextIdentifierPath: 'body.missing' },
     );
-    const { client } = scheduler.app;
     const started: string[] = [];
     try {
       for (let i = 0; i < 2; i++) {
@@ -528,10 +449,7 @@ describe('workflow targets', () => {
     } finally {
       await schedule.delete();
       for (const id of started) {
-        await client.workflow
-          .getHandle(id)
-          .terminate('test cleanup')
-          .catch(() => undefined); // already completed
+        await terminateQuietly(id);
       }
     }
   });

