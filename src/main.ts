@@ -53,6 +53,19 @@ async function ensureServer(settings: Settings): Promise<void> {
   process.stdout.write(stdout);
 }
 
+/** Port of the demo runbook endpoint (`RUNBOOK_SCHEDULER_DEMO_PORT`). @default 8090 */
+const DEMO_RUNBOOK_PORT = Number(process.env.RUNBOOK_SCHEDULER_DEMO_PORT ?? 8090);
+
+function listen(server: http.Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
 /** A stand-in runbook endpoint that logs each fire in a line a person can read. */
 async function startDemoRunbook(): Promise<{ server: http.Server; url: string }> {
   const server = http.createServer((req, res) => {
@@ -73,7 +86,14 @@ async function startDemoRunbook(): Promise<{ server: http.Server; url: string }>
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A fixed port, so fires that a previous run's schedule catches up on after an outage still reach a listener.
+  try {
+    await listen(server, DEMO_RUNBOOK_PORT);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    console.log(`Port ${DEMO_RUNBOOK_PORT} is taken; the demo runbook listens on a free port instead`);
+    await listen(server, 0);
+  }
   const { port } = server.address() as AddressInfo;
   return { server, url: `http://127.0.0.1:${port}/runbooks/demo` };
 }

@@ -104,6 +104,14 @@ function asObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+function decodeReference(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'Schedule reference in the path is not valid percent-encoding');
+  }
+}
+
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -135,7 +143,7 @@ export async function handle(
     for (const [method, pattern, route] of ROUTES) {
       const match = pattern.exec(url.pathname);
       if (!match || req.method !== method) continue;
-      const ref = match[1] !== undefined ? decodeURIComponent(match[1]) : undefined;
+      const ref = match[1] !== undefined ? decodeReference(match[1]) : undefined;
       const body = method === 'GET' || method === 'DELETE' ? undefined : await readJson(req);
       return {
         status: method === 'POST' && pattern.source === '^\\/v1\\/schedules$' ? 201 : 200,

@@ -177,6 +177,11 @@ describe('HTTP API', () => {
   test('malformed bodies and invalid recurrences are refused with messages that name the field', async () => {
     const badJson = await call('POST', '/schedules', tokenA, '{not json');
     expect(badJson).toEqual({ status: 400, json: { error: 'Request body is not valid JSON', details: [] } });
+    const badPath = await call('GET', '/schedules/%E0%A4%A', tokenA);
+    expect(badPath).toEqual({
+      status: 400,
+      json: { error: 'Schedule reference in the path is not valid percent-encoding', details: [] },
+    });
     const runbook = await registerDynamicRunbook(tokenA);
     const invalid = await call('POST', '/schedules', tokenA, {
       runbook_uuid: runbook,
