@@ -56,7 +56,8 @@ export const DEFAULT_WINDOW: Required<WindowOptions> = {
   forceWindow: false,
 };
 
-const MONTHS = [
+/** Temporal's month names, January first (calendar specs name months, not numbers). */
+export const MONTHS = [
   'JANUARY',
   'FEBRUARY',
   'MARCH',

@@ -16,7 +16,7 @@ import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
 import type { SearchAttributePair } from '@temporalio/common';
 import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { temporal } from '@temporalio/proto';
-import { compileSchedule, type CompiledSchedule, type WindowOptions } from './compile';
+import { compileSchedule, MONTHS, type CompiledSchedule, type WindowOptions } from './compile';
 import { WorkflowType, type ScheduleMemo, type ScheduledRunInput } from './run-input';
 import { GENERATION, LAST_ERROR, REFERENCE, RUNBOOK, SOLUTION } from './search-attributes';
 
@@ -321,7 +321,7 @@ function lastCalendarInstant(description: ScheduleDescription): Date | undefined
     const mo = cal.month[0]?.start;
     const d = cal.dayOfMonth[0]?.start;
     if (y === undefined || mo === undefined || d === undefined) continue;
-    const monthIndex = typeof mo === 'number' ? mo - 1 : MONTH_NAMES.indexOf(mo);
+    const monthIndex = typeof mo === 'number' ? mo - 1 : (MONTHS as readonly string[]).indexOf(mo);
     const t = Date.UTC(
       y,
       monthIndex,
@@ -334,21 +334,6 @@ function lastCalendarInstant(description: ScheduleDescription): Date | undefined
   }
   return last === undefined ? undefined : new Date(last);
 }
-
-const MONTH_NAMES: readonly string[] = [
-  'JANUARY',
-  'FEBRUARY',
-  'MARCH',
-  'APRIL',
-  'MAY',
-  'JUNE',
-  'JULY',
-  'AUGUST',
-  'SEPTEMBER',
-  'OCTOBER',
-  'NOVEMBER',
-  'DECEMBER',
-];
 
 const GRPC_NOT_FOUND = 5;
 
