@@ -25,6 +25,7 @@ import { buildDispatchPayload, idempotencyKey } from '../src/dispatch/payload';
 import { boundedIdentifier, resolveJobContextIdentifier } from '../src/dispatch/job-context';
 import { dispatchFailureMessage } from '../src/dispatch/outcome';
 import type { ScheduledRunInput, ScheduledRunResult } from '../src/temporal/run-input';
+import { checkScheduledRunInput, invalidRunInputMessage } from '../src/temporal/run-input-schema';
 import { DISPATCH_STATUS, JOB_CONTEXT } from '../src/temporal/search-attributes';
 
 /** Set by Temporal on runs started by a schedule: the occurrence's nominal instant. */
@@ -55,8 +56,22 @@ export function jobWorkflowId(input: ScheduledRunInput, identifier: string): str
  * Runs one occurrence of a schedule.
  * @throws ApplicationFailure `Runbook execution failed with status <status>` when the runbook refused the fire
  * or stayed unreachable through every retry; the schedule goes on to its next occurrence regardless.
+ * @throws ApplicationFailure `Invalid scheduled run input: <messages>` (type `InvalidScheduledRunInput`) when
+ * the schedule's action arguments were edited into something that is not a run input.
  */
-export async function scheduledRunWorkflow(input: ScheduledRunInput): Promise<ScheduledRunResult> {
+export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise<ScheduledRunResult> {
+  // The action's arguments can be edited outside the product (CLI, Web UI): a malformed one fails the run
+  // with the fields it gets wrong, instead of failing workflow tasks over and over.
+  const checked = checkScheduledRunInput(rawInput);
+  if (!checked.success) {
+    throw ApplicationFailure.create({
+      message: invalidRunInputMessage(checked.messages),
+      type: 'InvalidScheduledRunInput',
+      nonRetryable: true,
+      details: [checked.messages],
+    });
+  }
+  const input = checked.input;
   const triggeredAt = occurrenceInstant();
   const payload = buildDispatchPayload(input.requestBody, input.reference, triggeredAt);
   const key = idempotencyKey(input.scheduleId, input.generation, triggeredAt);

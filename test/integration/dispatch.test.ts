@@ -306,6 +306,34 @@ describe('HTTP dispatch', () => {
     });
   });
 
+  test('an action argument edited into garbage outside the product fails the run, naming the fields', async () => {
+    await withHttpSchedule(async (receiver, schedule) => {
+      // As an operator could with `temporal schedule update`: the run input loses its reference and retry policy.
+      await scheduler.app.client.schedule.getHandle(schedule.scheduleId).update((previous) => {
+        if (previous.action.type !== 'startWorkflow') throw new Error('not a startWorkflow action');
+        const [input] = previous.action.args as [Record<string, unknown>];
+        return {
+          spec: previous.spec,
+          policies: previous.policies,
+          state: previous.state,
+          action: { ...previous.action, args: [{ ...input, reference: '', retry: 'fast' }] },
+        };
+      });
+      const run = await fire(schedule);
+      const failure = await failureOf(run);
+      expect(failure.type).toBe('InvalidScheduledRunInput');
+      expect(failure.nonRetryable).toBe(true);
+      expect(failure.message).toBe(
+        'Invalid scheduled run input: reference must not be empty; retry must be an object',
+      );
+      // The run ended at once: one workflow task, no activity, nothing dispatched.
+      const history = await run.fetchHistory();
+      const activities = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes);
+      expect(activities).toHaveLength(0);
+      expect(receiver.requests).toHaveLength(0);
+    });
+  });
+
   test('the run has a readable workflow id and a summary', async () => {
     await withHttpSchedule(async (receiver, schedule) => {
       const run = await fire(schedule);

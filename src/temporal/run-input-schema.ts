@@ -1,0 +1,92 @@
+/**
+ * Schema of the arguments a schedule's action passes to each run ({@link ScheduledRunInput}), checked by the
+ * workflow before it does anything: the action's arguments can be edited outside the product (`temporal schedule
+ * update`, the Web UI), and a malformed one must end the run with a clear error naming the field, never leave
+ * it stuck retrying a failing workflow task. Pure and deterministic, so it runs inside workflows.
+ */
+import { z } from 'zod';
+import { FREQUENCIES } from '../recurrence/types';
+import { ScheduleKind, type ScheduledRunInput } from './run-input';
+
+const text = (field: string) =>
+  z.string({ error: `${field} must be a string` }).min(1, { error: `${field} must not be empty` });
+
+const TargetSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({
+      kind: z.literal('http'),
+      url: z
+        .string({ error: 'target.url must be a string' })
+        .regex(/^https?:\/\/\S+$/i, { error: 'target.url must be an http or https URL' }),
+      headers: z
+        .record(z.string(), z.string(), { error: 'target.headers must map names to strings' })
+        .optional(),
+    }),
+    z.object({
+      kind: z.literal('workflow'),
+      workflowType: text('target.workflowType'),
+      taskQueue: text('target.taskQueue'),
+    }),
+  ],
+  { error: 'target.kind must be "http" or "workflow"' },
+);
+
+const positive = (field: string) =>
+  z.number({ error: `${field} must be a number` }).positive({ error: `${field} must be positive` });
+
+/**
+ * The run input as the workflow accepts it. The recurrence is checked only for its shape: it was validated and
+ * normalised when the schedule was created or updated, and the run itself does not evaluate it.
+ */
+export const ScheduledRunInputSchema = z.object(
+  {
+    scheduleId: text('scheduleId'),
+    kind: z.enum([ScheduleKind.Scheduler, ScheduleKind.Dynamic], {
+      error: `kind must be "${ScheduleKind.Scheduler}" or "${ScheduleKind.Dynamic}"`,
+    }),
+    solution: text('solution'),
+    reference: text('reference'),
+    runbookUuid: text('runbookUuid'),
+    generation: text('generation'),
+    recurrence: z.looseObject(
+      { frequency: z.enum(FREQUENCIES, { error: 'recurrence.frequency must be a known frequency' }) },
+      { error: 'recurrence must be an object' },
+    ),
+    requestBody: z.record(z.string(), z.unknown(), { error: 'requestBody must be a JSON object' }).optional(),
+    target: TargetSchema,
+    jobContextIdentifierPath: z.string({ error: 'jobContextIdentifierPath must be a string' }).optional(),
+    retry: z.object(
+      {
+        maximumAttempts: z
+          .number({ error: 'retry.maximumAttempts must be a number' })
+          .int({ error: 'retry.maximumAttempts must be an integer' })
+          .min(1, { error: 'retry.maximumAttempts must be at least 1' }),
+        initialIntervalMs: positive('retry.initialIntervalMs'),
+        backoffCoefficient: z
+          .number({ error: 'retry.backoffCoefficient must be a number' })
+          .min(1, { error: 'retry.backoffCoefficient must be at least 1' }),
+        maximumIntervalMs: positive('retry.maximumIntervalMs'),
+      },
+      { error: 'retry must be an object' },
+    ),
+  },
+  { error: 'the run input must be an object' },
+);
+
+/** The failure message of a run whose input is malformed. */
+export function invalidRunInputMessage(messages: readonly string[]): string {
+  return `Invalid scheduled run input: ${messages.join('; ')}`;
+}
+
+/** Outcome of {@link checkScheduledRunInput}. */
+export type RunInputCheck =
+  | { readonly success: true; readonly input: ScheduledRunInput }
+  | { readonly success: false; readonly messages: string[] };
+
+/** Checks a run's argument; on failure, one message per problem, each naming the field. */
+export function checkScheduledRunInput(value: unknown): RunInputCheck {
+  const parsed = ScheduledRunInputSchema.safeParse(value);
+  if (parsed.success) return { success: true, input: value as ScheduledRunInput };
+  return { success: false, messages: [...new Set(parsed.error.issues.map((issue) => issue.message))] };
+}

@@ -1,0 +1,79 @@
+/**
+ * The workflow's check of its input (a schedule's action arguments, which operators can edit): a run input the
+ * product writes passes unchanged, and each malformed field is named in its message.
+ */
+import { normalizeRecurrence } from '../../../src/recurrence';
+import {
+  DEFAULT_DISPATCH_RETRY,
+  ScheduleKind,
+  type ScheduledRunInput,
+} from '../../../src/temporal/run-input';
+import { checkScheduledRunInput, invalidRunInputMessage } from '../../../src/temporal/run-input-schema';
+
+const VALID: ScheduledRunInput = {
+  scheduleId: 'rbs:acme:tenant-42-daily',
+  kind: ScheduleKind.Dynamic,
+  solution: 'acme',
+  reference: 'tenant-42-daily',
+  runbookUuid: '7c0d8739-5fbd-4a6f-a1b4-2991bb0e2b54',
+  generation: '20261121T120000Z-1a2b3c4d',
+  recurrence: normalizeRecurrence(
+    { frequency: 'daily', interval: 1, time_zone: 'UTC', time_of_day: '09:00' },
+    { now: new Date('2026-11-21T12:00:00Z') },
+  ),
+  requestBody: { tenant_id: '42' },
+  target: { kind: 'http', url: 'https://runbooks.example/hook', headers: { 'x-team': 'ops' } },
+  jobContextIdentifierPath: 'body.tenant_id',
+  retry: DEFAULT_DISPATCH_RETRY,
+};
+
+test('a run input the product writes passes, and is returned as given', () => {
+  const result = checkScheduledRunInput(VALID);
+  expect(result).toEqual({ success: true, input: VALID });
+  expect(
+    checkScheduledRunInput({ ...VALID, target: { kind: 'workflow', workflowType: 'w', taskQueue: 'q' } })
+      .success,
+  ).toBe(true);
+});
+
+test.each<[string, unknown, string[]]>([
+  ['not an object', 'garbage', ['the run input must be an object']],
+  ['missing scheduleId', { ...VALID, scheduleId: undefined }, ['scheduleId must be a string']],
+  ['empty reference', { ...VALID, reference: '' }, ['reference must not be empty']],
+  ['unknown kind', { ...VALID, kind: 'cron' }, ['kind must be "scheduler" or "dynamic_scheduler"']],
+  [
+    'target url not http',
+    { ...VALID, target: { kind: 'http', url: 'ftp://x' } },
+    ['target.url must be an http or https URL'],
+  ],
+  [
+    'unknown target kind',
+    { ...VALID, target: { kind: 'smtp' } },
+    ['target.kind must be "http" or "workflow"'],
+  ],
+  ['request body an array', { ...VALID, requestBody: [1, 2] }, ['requestBody must be a JSON object']],
+  [
+    'unknown frequency',
+    { ...VALID, recurrence: { frequency: 'fortnightly' } },
+    ['recurrence.frequency must be a known frequency'],
+  ],
+  [
+    'zero attempts and a shrinking backoff',
+    { ...VALID, retry: { ...DEFAULT_DISPATCH_RETRY, maximumAttempts: 0, backoffCoefficient: 0.5 } },
+    ['retry.maximumAttempts must be at least 1', 'retry.backoffCoefficient must be at least 1'],
+  ],
+])('%s is refused with a message naming the field', (_case, input, messages) => {
+  expect(checkScheduledRunInput(input)).toEqual({ success: false, messages });
+});
+
+test('the failure message lists every problem', () => {
+  expect(invalidRunInputMessage(['reference must not be empty', 'retry must be an object'])).toBe(
+    'Invalid scheduled run input: reference must not be empty; retry must be an object',
+  );
+});
+
+test('the input is not mutated', () => {
+  const copy = structuredClone(VALID);
+  checkScheduledRunInput(copy);
+  expect(copy).toEqual(VALID);
+});
