@@ -95,7 +95,7 @@ export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise
   log.info('Scheduled run started processing', { idempotency_key: key });
   let result: ScheduledRunResult;
   try {
-    result = await dispatch(input, payload, key, identifier);
+    result = await dispatch(input, payload, key, identifier, resolution.error);
   } catch (err) {
     if (isCancellation(err)) {
       // An operator cancelled the run: not a dispatch failure, so nothing is recorded on the schedule.
@@ -135,8 +135,15 @@ async function dispatch(
   payload: ReturnType<typeof buildDispatchPayload>,
   key: string,
   identifier: string | null,
+  jobContextError: string | null,
 ): Promise<ScheduledRunResult> {
-  const base = { triggeredAt: payload.triggered_at, idempotencyKey: key, jobContextIdentifier: identifier };
+  // The traversal error goes into the result too, so operators read it in the run's history, not only in logs.
+  const base = {
+    triggeredAt: payload.triggered_at,
+    idempotencyKey: key,
+    jobContextIdentifier: identifier,
+    jobContextError,
+  };
   const target = input.target;
   if (target.kind === 'http') {
     const { dispatchHttp } = proxyActivities<ReturnType<typeof activities.createActivities>>({

@@ -60,6 +60,11 @@ export interface ScheduledRunResult {
   readonly idempotencyKey: string;
   readonly httpStatus?: number;
   readonly jobContextIdentifier: string | null;
+  /**
+   * `Unable to determine job context identifier. <ErrorName>: <message>` when resolving the path failed (the run
+   * went on without an identifier), else null. Absent in results of runs recorded before it existed.
+   */
+  readonly jobContextError?: string | null;
   /** Workflow targets: the id of the started runbook workflow. */
   readonly runbookWorkflowId?: string;
 }

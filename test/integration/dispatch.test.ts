@@ -306,6 +306,25 @@ describe('HTTP dispatch', () => {
     });
   });
 
+  test('a job context path that indexes an array by name logs the error in the result, and the run proceeds', async () => {
+    await withHttpSchedule(
+      async (receiver, schedule) => {
+        const run = await fire(schedule);
+        const result = (await run.result()) as ScheduledRunResult;
+        expect(result).toMatchObject({
+          status: 'succeeded',
+          jobContextIdentifier: null,
+          jobContextError:
+            'Unable to determine job context identifier. TypeError: no implicit conversion of String into Integer (segment "first")',
+        });
+        const [request] = await receiver.waitForRequests(1);
+        expect(header(request, 'x-job-context-identifier')).toBeUndefined();
+        expect(await run.describe().then((d) => d.typedSearchAttributes.get(JOB_CONTEXT))).toBeUndefined();
+      },
+      { requestBody: { tags: ['a', 'b'] }, jobContextIdentifierPath: 'body.tags.first' },
+    );
+  });
+
   test('an action argument edited into garbage outside the product fails the run, naming the fields', async () => {
     await withHttpSchedule(async (receiver, schedule) => {
       // As an operator could with `temporal schedule update`: the run input loses its reference and retry policy.
