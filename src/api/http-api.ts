@@ -2,6 +2,7 @@
  * The HTTP API: JSON over HTTP, a thin layer over {@link SchedulerService}. Each caller authenticates with a
  * bearer token; the token decides the solution, so no caller can name another solution's schedules.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActionErrorCode, ScheduleActionError } from '../connector/errors';
@@ -104,6 +105,20 @@ function asObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/**
+ * The solution of a presented token. Compares digests in constant time against every configured token, so the
+ * answer's timing tells nothing about how much of a guess was right.
+ */
+function solutionOf(tokens: TokenMap, presented: string): string | undefined {
+  const digest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
+  const wanted = digest(presented);
+  let solution: string | undefined;
+  for (const [token, tokenSolution] of tokens) {
+    if (timingSafeEqual(digest(token), wanted)) solution = tokenSolution;
+  }
+  return solution;
+}
+
 function decodeReference(segment: string): string {
   try {
     return decodeURIComponent(segment);
@@ -137,7 +152,7 @@ export async function handle(
 ): Promise<{ status: number; body: unknown }> {
   try {
     const auth = req.headers.authorization ?? '';
-    const solution = auth.startsWith('Bearer ') ? tokens.get(auth.slice(7).trim()) : undefined;
+    const solution = auth.startsWith('Bearer ') ? solutionOf(tokens, auth.slice(7).trim()) : undefined;
     if (solution === undefined) throw new HttpError(401, 'Missing or unknown bearer token');
     const url = new URL(req.url ?? '/', 'http://localhost');
     for (const [method, pattern, route] of ROUTES) {
