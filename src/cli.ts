@@ -28,6 +28,7 @@ Schedules (scoped by --solution or RUNBOOK_SCHEDULER_SOLUTION):
   pause --reference <ref>
   resume --reference <ref>
   trigger --reference <ref>
+  runs --reference <ref> [--limit N]   its most recent runs, also after delete (default 50)
   runbooks [--register '<json>' | --register-file <path>]
 
 Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY.`;
@@ -78,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
         solution: { type: 'string' },
         register: { type: 'string' },
         'register-file': { type: 'string' },
+        limit: { type: 'string' },
       },
       strict: true,
     });
@@ -110,6 +112,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'pause':
       case 'resume':
       case 'trigger':
+      case 'runs':
       case 'runbooks':
         return await runServiceCommand(command, values);
       case undefined:
@@ -179,6 +182,13 @@ async function runServiceCommand(
       case 'trigger':
         print(await s.triggerSchedule(solution, ref));
         return 0;
+      case 'runs': {
+        const limit = values.limit;
+        const input =
+          limit === undefined ? ref : { ...ref, limit: /^\d+$/.test(limit) ? Number(limit) : limit };
+        print(await s.listRuns(solution, input));
+        return 0;
+      }
       default: {
         const text = values['register-file']
           ? readFileSync(values['register-file'], 'utf8')

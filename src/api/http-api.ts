@@ -54,6 +54,7 @@ type Route = (
   solution: string,
   body: unknown,
   ref: string | undefined,
+  url: URL,
 ) => Promise<unknown>;
 
 /** Routes: method + path pattern -> handler. `:ref` is a URL-encoded schedule reference. */
@@ -93,6 +94,17 @@ const ROUTES: ReadonlyArray<[string, RegExp, Route]> = [
     'POST',
     /^\/v1\/schedules\/([^/]+)\/trigger$/,
     (s, sol, _b, ref) => s.triggerSchedule(sol, { schedule_reference: ref }),
+  ],
+  [
+    'GET',
+    /^\/v1\/schedules\/([^/]+)\/runs$/,
+    (s, sol, _b, ref, url) => {
+      const limit = url.searchParams.get('limit');
+      return s.listRuns(sol, {
+        schedule_reference: ref,
+        ...(limit === null ? {} : { limit: /^\d+$/.test(limit) ? Number(limit) : limit }),
+      });
+    },
   ],
   ['GET', /^\/v1\/runbooks$/, async (s, sol) => ({ runbooks: await s.listRunbooks(sol) })],
   ['POST', /^\/v1\/runbooks$/, (s, sol, body) => s.registerRunbook({ ...asObject(body), solution: sol })],
@@ -162,7 +174,7 @@ export async function handle(
       const body = method === 'GET' || method === 'DELETE' ? undefined : await readJson(req);
       return {
         status: method === 'POST' && pattern.source === '^\\/v1\\/schedules$' ? 201 : 200,
-        body: await route(service, solution, body, ref),
+        body: await route(service, solution, body, ref, url),
       };
     }
     throw new HttpError(404, `No route for ${req.method ?? ''} ${url.pathname}`);

@@ -43,6 +43,22 @@ export const ScheduleReferenceInputSchema = z.object({ schedule_reference: refer
 /** Delete Schedule input. */
 export type ScheduleReferenceInput = z.input<typeof ScheduleReferenceInputSchema>;
 
+/** Most runs one List Runs call returns. */
+export const MAX_RUNS_LIMIT = 1000;
+
+/** List Runs input: a reference and how many of its most recent runs. */
+export const ListRunsInputSchema = ScheduleReferenceInputSchema.extend({
+  limit: z
+    .number({ error: 'Limit must be a number' })
+    .int({ error: 'Limit must be an integer' })
+    .min(1, { error: 'Limit must be greater than or equal to 1' })
+    .max(MAX_RUNS_LIMIT, { error: `Limit must be less than or equal to ${MAX_RUNS_LIMIT}` })
+    .default(50)
+    .describe('How many of the most recent runs. Default 50.'),
+});
+/** List Runs input. */
+export type ListRunsInput = z.input<typeof ListRunsInputSchema>;
+
 /** Messages of a failed parse, one sentence each. */
 export function issueMessages(error: z.ZodError): string[] {
   return error.issues.map((issue) => issue.message);

@@ -24,10 +24,12 @@ import {
   type ScheduleGateway,
   type StoredSchedule,
 } from '../temporal/schedules';
+import type { RunView } from '../temporal/runs';
 import { ActionErrorCode, Messages, ScheduleActionError } from './errors';
 import {
   CreateScheduleInputSchema,
   issueMessages,
+  ListRunsInputSchema,
   RequestBodySchema,
   ScheduleReferenceInputSchema,
   UpdateScheduleInputSchema,
@@ -193,6 +195,21 @@ export class SchedulerService {
       if (stored && stored.memo.solution === solution) views.push(viewOf(stored));
     }
     return views.sort((a, b) => a.schedule_reference.localeCompare(b.schedule_reference));
+  }
+
+  /**
+   * The most recent runs of a reference, newest first: also after Delete Schedule and across generations, so
+   * past runs stay inspectable (FEATURES.md A9). Only the solution's own runs are ever returned.
+   * @throws {@link ScheduleActionError} naming the field when the input is invalid.
+   */
+  async listRuns(solution: string, rawInput: unknown): Promise<{ runs: RunView[] }> {
+    const parsed = ListRunsInputSchema.safeParse(rawInput);
+    if (!parsed.success) {
+      const messages = issueMessages(parsed.error);
+      throw new ScheduleActionError(messages.join('; '), ActionErrorCode.Invalid, messages);
+    }
+    const { schedule_reference: reference, limit } = parsed.data;
+    return { runs: await this.deps.gateway.listRuns(solution, reference, limit) };
   }
 
   /** Pauses a schedule (operator pause; `disabled` in the stored rule is unchanged). */

@@ -18,6 +18,7 @@ import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/
 import type { temporal } from '@temporalio/proto';
 import { compileSchedule, MONTHS, type CompiledSchedule, type WindowOptions } from './compile';
 import { WorkflowType, type ScheduleMemo, type ScheduledRunInput } from './run-input';
+import { listRuns, type RunView } from './runs';
 import { GENERATION, LAST_ERROR, REFERENCE, RUNBOOK, SOLUTION } from './search-attributes';
 
 /**
@@ -294,6 +295,11 @@ export class ScheduleGateway {
         throw err;
       }
     }
+  }
+
+  /** The most recent runs of a reference in a solution, newest first, also of deleted schedules. */
+  async listRuns(solution: string, reference: string, limit: number): Promise<RunView[]> {
+    return await listRuns(this.client, solution, reference, limit);
   }
 
   /** Ids of every schedule of the product, optionally of one solution. */

@@ -1,0 +1,95 @@
+/**
+ * The runs of a schedule reference, read from Temporal's visibility store: every fire is a workflow run tagged
+ * with the solution, reference and generation, so past runs stay inspectable after a Delete Schedule
+ * (FEATURES.md A9), across generations, scoped to one solution (A10).
+ */
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { formatUtcSeconds } from '../dispatch/payload';
+import { WorkflowType } from './run-input';
+import { DISPATCH_STATUS, GENERATION, JOB_CONTEXT, REFERENCE, SOLUTION } from './search-attributes';
+
+/** Set by Temporal on runs started by a schedule: the occurrence's nominal instant. */
+const SCHEDULED_START_TIME = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);
+
+/** One run of a schedule, as callers see it. */
+export interface RunView {
+  readonly workflow_id: string;
+  readonly run_id: string;
+  /** The schedule generation that fired it (a re-created reference starts a new one). */
+  readonly generation: string | null;
+  /** The occurrence instant, `YYYY-MM-DDTHH:MM:SSZ` (the trigger instant for a manual fire). */
+  readonly triggered_at: string;
+  /** Temporal's execution status: `RUNNING`, `COMPLETED`, `FAILED`, `CANCELLED`, `TERMINATED`, `TIMED_OUT`. */
+  readonly status: string;
+  /** `succeeded`, `failed`, `duplicate` or `cancelled` once the dispatch ended; null while it runs. */
+  readonly dispatch_status: string | null;
+  readonly job_context_identifier: string | null;
+  readonly started_at: string;
+  readonly closed_at: string | null;
+  readonly duration_ms: number | null;
+}
+
+/**
+ * An equality clause of Temporal's visibility query language, or undefined when the value holds `"` or `\`:
+ * stores disagree on escaping those (on the dev server's SQLite no escaping of `"` matches at all), so such a
+ * value is not put in the query and the runs are filtered here instead. `'` is doubled, as in standard SQL.
+ */
+export function equalityClause(attribute: string, value: string): string | undefined {
+  if (/["\\]/.test(value)) return undefined;
+  return `${attribute} = '${value.replace(/'/g, "''")}'`;
+}
+
+/** The visibility query of the runs of one reference in one solution (see {@link equalityClause}). */
+export function runsQuery(solution: string, reference: string): string {
+  return [
+    equalityClause('WorkflowType', WorkflowType.ScheduledRun),
+    equalityClause(SOLUTION.name, solution),
+    equalityClause(REFERENCE.name, reference),
+  ]
+    .filter((clause) => clause !== undefined)
+    .join(' AND ');
+}
+
+function viewOf(info: WorkflowExecutionInfo): RunView {
+  const attributes = info.typedSearchAttributes;
+  const triggered = attributes.get(SCHEDULED_START_TIME) ?? info.startTime;
+  return {
+    workflow_id: info.workflowId,
+    run_id: info.runId,
+    generation: attributes.get(GENERATION) ?? null,
+    triggered_at: formatUtcSeconds(triggered),
+    status: info.status.name,
+    dispatch_status: attributes.get(DISPATCH_STATUS) ?? null,
+    job_context_identifier: attributes.get(JOB_CONTEXT) ?? null,
+    started_at: info.startTime.toISOString(),
+    closed_at: info.closeTime?.toISOString() ?? null,
+    duration_ms: info.closeTime ? info.closeTime.getTime() - info.startTime.getTime() : null,
+  };
+}
+
+/**
+ * The most recent runs of a reference in a solution, newest first, including those of deleted schedules and
+ * earlier generations. Visibility is eventually consistent: a run started a moment ago may be missing. A
+ * solution and reference that both hold `"` or `\\` are matched here rather than by the store, which scans every
+ * run of the product until `limit` are found.
+ */
+export async function listRuns(
+  client: Client,
+  solution: string,
+  reference: string,
+  limit: number,
+): Promise<RunView[]> {
+  const runs: RunView[] = [];
+  for await (const info of client.workflow.list({ query: runsQuery(solution, reference), pageSize: limit })) {
+    // Checked here too: a clause may be left out of the query, and tenancy must not hang on query escaping.
+    const attributes = info.typedSearchAttributes;
+    if (attributes.get(SOLUTION) !== solution || attributes.get(REFERENCE) !== reference) continue;
+    runs.push(viewOf(info));
+    if (runs.length >= limit) break;
+  }
+  return runs.sort((a, b) => b.started_at.localeCompare(a.started_at));
+}
