@@ -138,15 +138,9 @@ export function validateRecurrence(input: unknown, options: NormalizeOptions): V
   if (!result.success) {
     return { success: false, messages: [...new Set(result.error.issues.map((issue) => issue.message))] };
   }
+  // end_date >= start_date binds only when both are given (the schema checks that). An end_date before a
+  // defaulted start_date (today) is valid: the schedule is created and never fires, `End date is in the past`.
   const recurrence = withDefaults(result.data, now, 'UTC');
-  // Only now is a defaulted start_date known, so end_date >= start_date is checked once more here.
-  if (
-    'end_date' in recurrence &&
-    recurrence.end_date !== undefined &&
-    recurrence.end_date < recurrence.start_date
-  ) {
-    return { success: false, messages: ['End date must be on or after the start date'] };
-  }
   return { success: true, recurrence };
 }
 

@@ -9,6 +9,7 @@
  *   hours, use the server's tz database, and cannot say "last Friday" or "every other week".
  */
 import type { CalendarSpec, ScheduleSpec } from '@temporalio/client';
+import { DAY_MS, daysFromCivil, parseTimeOfDay } from '../recurrence/civil';
 import {
   Frequency,
   NoOccurrenceReason,
@@ -85,28 +86,22 @@ export function instantCalendar(instant: Date): CalendarSpec {
   };
 }
 
-function parseDate(date: string): [number, number, number] {
+/** Day number of a stored `YYYY-MM-DD` (years 0000-0099 included, which `Date.UTC` would read as 19xx). */
+function dayNumber(date: string): number {
   const [y, m, d] = date.split('-').map(Number);
-  return [y ?? 1970, m ?? 1, d ?? 1];
-}
-
-function parseTime(time: string): [number, number, number] {
-  const [h, mi, s] = time.split(':').map(Number);
-  return [h ?? 0, mi ?? 0, s ?? 0];
+  return daysFromCivil(y ?? 1970, m ?? 1, d ?? 1);
 }
 
 /** The rule's start instant: `start_date` + `time_of_day` in `time_zone`, gaps resolved as RFC 5545 says. */
 export function startInstant(rule: Recurrence): Date {
-  const [y, m, d] = parseDate(rule.start_date);
-  const [h, mi, s] = parseTime(rule.time_of_day);
-  return new Date(localToInstant(rule.time_zone, Date.UTC(y, m - 1, d, h, mi, s)));
+  const seconds = parseTimeOfDay(rule.time_of_day) ?? 0;
+  return new Date(localToInstant(rule.time_zone, dayNumber(rule.start_date) * DAY_MS + seconds * 1000));
 }
 
 /** Exclusive end bound: the local start of the day after `end_date`, or null without one. */
 export function endBound(rule: Recurrence): Date | null {
   if (!('end_date' in rule) || !rule.end_date) return null;
-  const [y, m, d] = parseDate(rule.end_date);
-  return new Date(localToInstant(rule.time_zone, Date.UTC(y, m - 1, d + 1, 0, 0, 0)));
+  return new Date(localToInstant(rule.time_zone, (dayNumber(rule.end_date) + 1) * DAY_MS));
 }
 
 /**

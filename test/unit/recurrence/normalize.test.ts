@@ -1,5 +1,7 @@
 import {
+  NoOccurrenceReason,
   RecurrenceValidationError,
+  nextOccurrence,
   normalizeRecurrence,
   validateRecurrence,
   type RecurrenceInput,
@@ -96,6 +98,17 @@ describe('normalizeRecurrence fills clock-dependent defaults from now', () => {
       { now: NOW, defaultTimeZone: 'Eastern Time (US & Canada)' },
     );
     expect(r.time_zone).toBe('America/New_York');
+  });
+});
+
+describe('an end_date before a defaulted start_date', () => {
+  it('is valid: the rule is stored and never fires, because its end date is in the past', () => {
+    const rule = normalizeRecurrence(
+      { frequency: 'daily', interval: 1, time_zone: 'UTC', time_of_day: '09:00', end_date: '2020-01-01' },
+      { now: NOW },
+    );
+    expect(rule).toMatchObject({ start_date: '2025-01-04', end_date: '2020-01-01' });
+    expect(nextOccurrence(rule, NOW)).toEqual({ at: null, reason: NoOccurrenceReason.EndDatePassed });
   });
 });
 
@@ -207,7 +220,6 @@ describe('validation messages name the field and the rule', () => {
       { ...weekly, start_date: '2025-02-01', end_date: '2025-01-31' },
       'End date must be on or after the start date',
     ],
-    [{ ...weekly, end_date: '2025-01-03' }, 'End date must be on or after the start date'],
     [{ ...weekly, time_of_day: undefined }, 'Time of day is required'],
     [{ ...weekly, time_of_day: '25:00' }, 'Time of day must be a time in the form HH:MM or HH:MM:SS'],
     [{ ...weekly, time_of_day: '9am' }, 'Time of day must be a time in the form HH:MM or HH:MM:SS'],
