@@ -3,7 +3,7 @@
  * engine's instants; every other rule becomes a window of explicit UTC instants, exactly the engine's.
  */
 import { nextOccurrence, nextOccurrences, normalizeRecurrence } from '../../../src/recurrence';
-import { compileSchedule, endBound, startInstant } from '../../../src/temporal/compile';
+import { compileSchedule, endBound, instantCalendar, startInstant } from '../../../src/temporal/compile';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
 
@@ -79,6 +79,18 @@ test('an hourly end bound is exclusive: endAt is one second before the local sta
   expect(compileSchedule(rule, NOW).spec.endAt).toEqual(new Date('2027-06-30T22:59:59.000Z'));
 });
 
+test('one calendar entry matches one UTC second', () => {
+  expect(instantCalendar(new Date('2027-03-14T06:30:05Z'))).toEqual({
+    year: 2027,
+    month: 'MARCH',
+    dayOfMonth: 14,
+    hour: 6,
+    minute: 30,
+    second: 5,
+    dayOfWeek: '*',
+  });
+});
+
 test('a calendar rule becomes a window of the engine instants, at least 10 and 7 days ahead', () => {
   const rule = normalizeRecurrence(
     {
@@ -97,30 +109,8 @@ test('a calendar rule becomes a window of the engine instants, at least 10 and 7
   const calendars = compiled.spec.calendars ?? [];
   expect(calendars.length).toBeGreaterThanOrEqual(10);
   const expected = nextOccurrences(rule, NOW, calendars.length).occurrences;
-  const asInstants = calendars.map((c) =>
-    Date.UTC(
-      Number(c.year),
-      [
-        'JANUARY',
-        'FEBRUARY',
-        'MARCH',
-        'APRIL',
-        'MAY',
-        'JUNE',
-        'JULY',
-        'AUGUST',
-        'SEPTEMBER',
-        'OCTOBER',
-        'NOVEMBER',
-        'DECEMBER',
-      ].indexOf(String(c.month)),
-      Number(c.dayOfMonth),
-      Number(c.hour),
-      Number(c.minute),
-      Number(c.second),
-    ),
-  );
-  expect(asInstants).toEqual(expected.map((d) => d.getTime()));
+  // Each calendar entry is exactly one engine instant, in order.
+  expect(calendars).toEqual(expected.map(instantCalendar));
   expect(compiled.nextOccurrenceAt).toEqual(expected[0]);
   expect(compiled.windowEnd).toEqual(expected[expected.length - 1]);
 });
