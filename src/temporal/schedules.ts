@@ -16,7 +16,13 @@ import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
 import type { SearchAttributePair } from '@temporalio/common';
 import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { temporal } from '@temporalio/proto';
-import { compileSchedule, MONTHS, type CompiledSchedule, type WindowOptions } from './compile';
+import {
+  compileSchedule,
+  DEFAULT_WINDOW,
+  MONTHS,
+  type CompiledSchedule,
+  type WindowOptions,
+} from './compile';
 import { WorkflowType, type ScheduleMemo, type ScheduledRunInput } from './run-input';
 import { listRuns, type RunView } from './runs';
 import { GENERATION, LAST_ERROR, REFERENCE, RUNBOOK, SOLUTION } from './search-attributes';
@@ -121,6 +127,8 @@ export class ScheduleGateway {
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly window: WindowOptions = {},
+    /** The clock, read after a write to see whether a first instant passed meanwhile. @default the system's */
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /**
@@ -136,7 +144,28 @@ export class ScheduleGateway {
       if (err instanceof ScheduleAlreadyRunning) throw new ScheduleAlreadyExistsError(input.scheduleId);
       throw err;
     }
+    await this.fireInstantsPassedWhileWriting(input.scheduleId, compiled, now);
     return compiled;
+  }
+
+  /**
+   * Temporal never fires a time that passed before it had the spec, and a first occurrence can be a second
+   * away (as soon as possible, or a minutely rule's default start): if it passed while the schedule was being
+   * written, it is fired now by a backfill, with its own nominal time. Had Temporal fired it after all, the
+   * backfill's run has the same workflow id and is dropped, so it never runs twice.
+   */
+  private async fireInstantsPassedWhileWriting(
+    scheduleId: string,
+    compiled: CompiledSchedule,
+    since: Date,
+  ): Promise<void> {
+    const first = compiled.nextOccurrenceAt;
+    if (compiled.paused || first === null) return;
+    const late = this.clock();
+    if (first > late) return;
+    await this.client.schedule
+      .getHandle(scheduleId)
+      .backfill({ start: since, end: late, overlap: ScheduleOverlapPolicy.ALLOW_ALL });
   }
 
   /** The decoded schedule, or undefined when none exists (or it is not one of ours). */
@@ -182,6 +211,7 @@ export class ScheduleGateway {
         state: { paused: compiled.paused, note: stateNote(compiled) },
       };
     });
+    await this.fireInstantsPassedWhileWriting(input.scheduleId, compiled, now);
     return compiled;
   }
 
@@ -220,8 +250,20 @@ export class ScheduleGateway {
   async rearm(scheduleId: string, after: Date, now: Date): Promise<CompiledSchedule | undefined> {
     let result: { compiled: CompiledSchedule; oldEnd: Date | undefined; paused: boolean } | undefined;
     await this.updateAtomically(scheduleId, (stored) => {
-      const compiled = compileSchedule(stored.input.recurrence, after, this.window);
-      result = { compiled, oldEnd: lastCalendarInstant(stored.description), paused: stored.paused };
+      const oldEnd = lastCalendarInstant(stored.description);
+      // A window that ran dry (no worker re-armed it) missed the instants after its end: the new window starts
+      // there (within the catch-up window), so the backfill below has them to fire, and still reaches as far
+      // past `now` as a window compiled from `now` would.
+      const from =
+        oldEnd !== undefined && oldEnd < now
+          ? new Date(Math.min(after.getTime(), Math.max(oldEnd.getTime(), now.getTime() - CATCHUP_WINDOW_MS)))
+          : after;
+      const span = (this.window.minSpanMs ?? DEFAULT_WINDOW.minSpanMs) + (now.getTime() - from.getTime());
+      const compiled = compileSchedule(stored.input.recurrence, from, {
+        ...this.window,
+        minSpanMs: Math.max(span, this.window.minSpanMs ?? DEFAULT_WINDOW.minSpanMs),
+      });
+      result = { compiled, oldEnd, paused: stored.paused };
       const noFurther = compiled.nextOccurrenceAt === null && !stored.input.recurrence.disabled;
       result.paused = stored.paused || noFurther;
       // A native interval spec never needs moving; it only has to disable itself once its rule has ended.
