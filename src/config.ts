@@ -8,12 +8,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_DISPATCH_RETRY, type DispatchRetryPolicy } from './temporal/run-input';
 
-/** TLS material for a Temporal cluster (mTLS client certificate and optional CA). */
+/**
+ * TLS to a Temporal cluster: server TLS (system roots or a CA bundle), optionally with an mTLS client
+ * certificate. Enabled by `TEMPORAL_TLS=true` or by any of the `TEMPORAL_TLS_*` paths or the server name.
+ */
 export interface TlsSettings {
-  /** Path of the PEM client certificate (`TEMPORAL_TLS_CERT`). */
-  readonly clientCertPath: string;
-  /** Path of the PEM client private key (`TEMPORAL_TLS_KEY`). */
-  readonly clientKeyPath: string;
+  /** Path of the PEM client certificate (`TEMPORAL_TLS_CERT`), for mTLS. */
+  readonly clientCertPath?: string;
+  /** Path of the PEM client private key (`TEMPORAL_TLS_KEY`), for mTLS. */
+  readonly clientKeyPath?: string;
   /** Path of a PEM CA bundle to trust instead of the system roots (`TEMPORAL_TLS_CA`). */
   readonly serverRootCaPath?: string;
   /** Server name to verify, when it differs from the address host (`TEMPORAL_TLS_SERVER_NAME`). */
@@ -50,7 +53,7 @@ export const DEFAULT_TASK_QUEUE = 'runbook-scheduler';
 /**
  * Reads the settings from an environment (default `process.env`).
  *
- * Variables: `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_TASK_QUEUE`, `TEMPORAL_TLS_CERT`,
+ * Variables: `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_TASK_QUEUE`, `TEMPORAL_TLS`, `TEMPORAL_TLS_CERT`,
  * `TEMPORAL_TLS_KEY`, `TEMPORAL_TLS_CA`, `TEMPORAL_TLS_SERVER_NAME`, `TEMPORAL_API_KEY`,
  * `RUNBOOK_SCHEDULER_DATA_DIR`, `RUNBOOK_SCHEDULER_DEFAULT_TIME_ZONE`, and the dispatch retry policy
  * `RUNBOOK_DISPATCH_MAX_ATTEMPTS`, `RUNBOOK_DISPATCH_INITIAL_INTERVAL_MS`, `RUNBOOK_DISPATCH_BACKOFF`,
@@ -70,15 +73,26 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   const ca = value('TEMPORAL_TLS_CA');
   const serverName = value('TEMPORAL_TLS_SERVER_NAME');
-  const tls: TlsSettings | undefined =
-    cert && key
-      ? {
-          clientCertPath: cert,
-          clientKeyPath: key,
-          ...(ca ? { serverRootCaPath: ca } : {}),
-          ...(serverName ? { serverNameOverride: serverName } : {}),
-        }
-      : undefined;
+  const tlsFlag = value('TEMPORAL_TLS')?.toLowerCase();
+  if (tlsFlag !== undefined && !['true', 'false', '1', '0'].includes(tlsFlag)) {
+    throw new SettingsError(`TEMPORAL_TLS must be true or false, got "${value('TEMPORAL_TLS')}"`);
+  }
+  const tlsOff = tlsFlag === 'false' || tlsFlag === '0';
+  const wantsTls = tlsFlag === 'true' || tlsFlag === '1' || Boolean(cert || ca || serverName);
+  if (tlsOff && (cert || ca || serverName)) {
+    throw new SettingsError(
+      'TEMPORAL_TLS=false contradicts TEMPORAL_TLS_CERT, TEMPORAL_TLS_CA or TEMPORAL_TLS_SERVER_NAME',
+    );
+  }
+  // Server TLS alone (system roots or a CA) is a cluster setup too, not only mTLS: a CA or server name without a
+  // client certificate must not fall back to plaintext.
+  const tls: TlsSettings | undefined = wantsTls
+    ? {
+        ...(cert && key ? { clientCertPath: cert, clientKeyPath: key } : {}),
+        ...(ca ? { serverRootCaPath: ca } : {}),
+        ...(serverName ? { serverNameOverride: serverName } : {}),
+      }
+    : undefined;
   const number = (name: string, fallback: number, min: number): number => {
     const text = value(name);
     if (text === undefined) return fallback;
@@ -125,12 +139,14 @@ export function isLocalAddress(address: string): boolean {
 
 /** Reads the PEM files named by {@link TlsSettings} into the shape the Temporal SDK expects. */
 export function readTlsConfig(tls: TlsSettings): {
-  clientCertPair: { crt: Buffer; key: Buffer };
+  clientCertPair?: { crt: Buffer; key: Buffer };
   serverRootCACertificate?: Buffer;
   serverNameOverride?: string;
 } {
   return {
-    clientCertPair: { crt: readFileSync(tls.clientCertPath), key: readFileSync(tls.clientKeyPath) },
+    ...(tls.clientCertPath && tls.clientKeyPath
+      ? { clientCertPair: { crt: readFileSync(tls.clientCertPath), key: readFileSync(tls.clientKeyPath) } }
+      : {}),
     ...(tls.serverRootCaPath ? { serverRootCACertificate: readFileSync(tls.serverRootCaPath) } : {}),
     ...(tls.serverNameOverride ? { serverNameOverride: tls.serverNameOverride } : {}),
   };

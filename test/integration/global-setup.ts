@@ -27,6 +27,7 @@ export const DEV_SERVER_GLOBAL = '__runbookSchedulerTemporalDevServer__';
 
 /** Connection settings that would send the local plaintext server TLS or an API key. */
 const CLUSTER_ONLY_VARIABLES = [
+  'TEMPORAL_TLS',
   'TEMPORAL_TLS_CERT',
   'TEMPORAL_TLS_KEY',
   'TEMPORAL_TLS_CA',

@@ -7,6 +7,7 @@ import {
   DEFAULT_TASK_QUEUE,
   isLocalAddress,
   loadSettings,
+  readTlsConfig,
   SettingsError,
 } from '../../../src/config';
 import { DEFAULT_DISPATCH_RETRY } from '../../../src/temporal/run-input';
@@ -36,6 +37,30 @@ test('a cluster needs only an address, namespace and TLS settings', () => {
     tls: { clientCertPath: '/certs/client.pem', clientKeyPath: '/certs/client.key' },
   });
   expect(isLocalAddress(settings.address)).toBe(false);
+});
+
+test('server TLS without a client certificate is TLS, never a silent fall back to plaintext', () => {
+  expect(
+    loadSettings({
+      TEMPORAL_ADDRESS: 'temporal.example:7233',
+      TEMPORAL_TLS_CA: '/etc/ca.pem',
+      TEMPORAL_TLS_SERVER_NAME: 'temporal.example',
+    }).tls,
+  ).toEqual({ serverRootCaPath: '/etc/ca.pem', serverNameOverride: 'temporal.example' });
+  expect(loadSettings({ TEMPORAL_ADDRESS: 'temporal.example:7233', TEMPORAL_TLS: 'true' }).tls).toEqual({});
+  expect(readTlsConfig({})).toEqual({});
+  expect(loadSettings({ TEMPORAL_TLS: 'false' }).tls).toBeUndefined();
+});
+
+test('TEMPORAL_TLS takes true or false, and false does not go with TLS files', () => {
+  expect(() => loadSettings({ TEMPORAL_TLS: 'yes' })).toThrow(
+    new SettingsError('TEMPORAL_TLS must be true or false, got "yes"'),
+  );
+  expect(() => loadSettings({ TEMPORAL_TLS: 'false', TEMPORAL_TLS_CA: '/etc/ca.pem' })).toThrow(
+    new SettingsError(
+      'TEMPORAL_TLS=false contradicts TEMPORAL_TLS_CERT, TEMPORAL_TLS_CA or TEMPORAL_TLS_SERVER_NAME',
+    ),
+  );
 });
 
 test('a certificate without its key is refused, naming both variables', () => {
