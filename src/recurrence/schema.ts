@@ -53,12 +53,21 @@ const TimeZoneSchema = z
     'IANA time zone name (e.g. "Europe/Amsterdam"); Rails names such as "London" are mapped to IANA.',
   );
 
+/** Shape of `YYYY-MM-DD` with a real month and day number; also published in the JSON Schema. */
+const DATE_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+/** Shape of `HH:MM` or `HH:MM:SS`, 00:00 to 23:59:59; also published in the JSON Schema. */
+const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
+
 function dateSchema(field: string, description: string) {
   const message = `${field} must be a date in the form YYYY-MM-DD`;
-  return z
-    .string({ error: message })
-    .refine((text) => parseDate(text) !== undefined, { error: message })
-    .describe(description);
+  return (
+    z
+      .string({ error: message })
+      .regex(DATE_PATTERN, { error: message })
+      // The pattern cannot know month lengths (2025-02-30); this can.
+      .refine((text) => parseDate(text) !== undefined, { error: message })
+      .describe(description)
+  );
 }
 
 const StartDateSchema = dateSchema('Start date', 'First eligible local day. Default: today in time_zone.');
@@ -67,6 +76,7 @@ const EndDateSchema = dateSchema('End date', 'Last eligible local day; on or aft
 const TIME_MESSAGE = 'Time of day must be a time in the form HH:MM or HH:MM:SS';
 const TimeOfDaySchema = z
   .string({ error: requiredOr('Time of day', TIME_MESSAGE) })
+  .regex(TIME_PATTERN, { error: TIME_MESSAGE })
   .refine((text) => parseTimeOfDay(text) !== undefined, { error: TIME_MESSAGE })
   .describe('Local wall-clock time of each occurrence, HH:MM or HH:MM:SS in time_zone.');
 

@@ -46,3 +46,29 @@ test('the action schemas point their schedule at the recurrence schema and requi
   const del = publishedSchemas()['delete-schedule.schema.json'] as { required: string[] };
   expect(del.required).toEqual(['schedule_reference']);
 });
+
+interface Property {
+  pattern?: string;
+}
+
+/** Every pattern the recurrence schema publishes for a field, across variants. */
+function patternsOf(field: string): RegExp[] {
+  const variants = leaves(publishedSchemas()['recurrence.schema.json'] as Variant) as Array<
+    Variant & { properties?: Record<string, Property> }
+  >;
+  const patterns = variants.flatMap((v) => (v.properties?.[field]?.pattern ? [v.properties[field].pattern] : []));
+  return [...new Set(patterns)].map((p) => new RegExp(p, 'u'));
+}
+
+test.each([
+  ['time_of_day', ['09:00', '23:59:59', '00:00:00'], ['25:00', '9:00', '12:60', '09:00:5']],
+  ['start_date', ['2025-02-28', '0050-01-01'], ['2025-13-01', '2025-00-10', '25-01-01', '2025-01-32']],
+  ['end_date', ['2025-12-31'], ['2025-1-1', '31/12/2025']],
+])('the published schema constrains %s by pattern, as validation does', (field, valid, invalid) => {
+  const patterns = patternsOf(field);
+  expect(patterns.length).toBeGreaterThan(0);
+  for (const pattern of patterns) {
+    for (const text of valid) expect(pattern.test(text)).toBe(true);
+    for (const text of invalid) expect(pattern.test(text)).toBe(false);
+  }
+});
