@@ -49,6 +49,19 @@ function parseJson(flag: string, text: string | undefined): unknown {
   }
 }
 
+/** An ISO 8601 instant with its offset (`Z` or `±HH:MM`): without one, the machine's zone would decide. */
+const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+function parseInstant(text: string): Date {
+  const instant = new Date(text);
+  if (!INSTANT_RE.test(text) || Number.isNaN(instant.getTime())) {
+    throw new UsageError(
+      `--after must be an ISO 8601 instant with its offset, e.g. 2025-03-01T00:00:00Z, got "${text}"`,
+    );
+  }
+  return instant;
+}
+
 function recurrenceOf(text: string | undefined, now: Date) {
   const result = validateRecurrence(parseJson('schedule', text), {
     now,
@@ -87,8 +100,7 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'occurrences': {
         const rule = recurrenceOf(values.schedule, now);
-        const after = values.after === undefined ? now : new Date(values.after);
-        if (Number.isNaN(after.getTime())) throw new UsageError('--after must be an ISO 8601 instant');
+        const after = values.after === undefined ? now : parseInstant(values.after);
         const count = values.count === undefined ? 10 : Number(values.count);
         if (!Number.isInteger(count) || count < 1 || count > 10_000) {
           throw new UsageError('--count must be an integer from 1 to 10000');

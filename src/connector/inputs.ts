@@ -6,8 +6,17 @@ import { z } from 'zod';
 import { JsonObjectSchema } from '../catalog/model';
 import { MAX_REQUEST_BODY_BYTES } from '../dispatch/payload';
 
+/** Message for a missing field, else `invalid`. */
+function requiredOr(field: string, invalid: string) {
+  return (issue: { input?: unknown }): string =>
+    issue.input === undefined ? `${field} is required` : invalid;
+}
+
+/** The error of an input that is not a JSON object at all (an empty body, a list, a string). */
+const NOT_AN_OBJECT = { error: 'Input must be a JSON object' };
+
 const reference = z
-  .string({ error: 'Schedule reference is required' })
+  .string({ error: requiredOr('Schedule reference', 'Schedule reference must be a string') })
   .min(1, 'Schedule reference must not be empty')
   .max(200, 'Schedule reference must be at most 200 characters');
 
@@ -18,28 +27,36 @@ export const RequestBodySchema = JsonObjectSchema.refine(
 );
 
 /** Create Schedule input (FEATURES.md A7). */
-export const CreateScheduleInputSchema = z.object({
-  runbook_uuid: z.string({ error: 'Runbook uuid is required' }).min(1, 'Runbook uuid must not be empty'),
-  schedule_reference: reference,
-  schedule: z.unknown().refine((v) => v !== undefined, 'Schedule is required'),
-  request_body: z
-    .union([RequestBodySchema, z.null()], { error: 'Request body must be a JSON object' })
-    .optional()
-    .transform((v) => v ?? undefined),
-});
+export const CreateScheduleInputSchema = z.object(
+  {
+    runbook_uuid: z
+      .string({ error: requiredOr('Runbook uuid', 'Runbook uuid must be a string') })
+      .min(1, 'Runbook uuid must not be empty'),
+    schedule_reference: reference,
+    schedule: z.unknown().refine((v) => v !== undefined, 'Schedule is required'),
+    request_body: z
+      .union([RequestBodySchema, z.null()], { error: 'Request body must be a JSON object' })
+      .optional()
+      .transform((v) => v ?? undefined),
+  },
+  NOT_AN_OBJECT,
+);
 /** Create Schedule input. */
 export type CreateScheduleInput = z.input<typeof CreateScheduleInputSchema>;
 
 /** Update Schedule input (FEATURES.md A8). */
-export const UpdateScheduleInputSchema = z.object({
-  schedule_reference: reference,
-  schedule: z.unknown().refine((v) => v !== undefined, 'Schedule is required'),
-});
+export const UpdateScheduleInputSchema = z.object(
+  {
+    schedule_reference: reference,
+    schedule: z.unknown().refine((v) => v !== undefined, 'Schedule is required'),
+  },
+  NOT_AN_OBJECT,
+);
 /** Update Schedule input. */
 export type UpdateScheduleInput = z.input<typeof UpdateScheduleInputSchema>;
 
 /** Delete Schedule input (FEATURES.md A9); also the input of get, pause, resume and trigger. */
-export const ScheduleReferenceInputSchema = z.object({ schedule_reference: reference });
+export const ScheduleReferenceInputSchema = z.object({ schedule_reference: reference }, NOT_AN_OBJECT);
 /** Delete Schedule input. */
 export type ScheduleReferenceInput = z.input<typeof ScheduleReferenceInputSchema>;
 

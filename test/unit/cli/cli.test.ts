@@ -111,6 +111,28 @@ describe('runbook-scheduler occurrences', () => {
     expect(cli('occurrences', '--schedule', '{"frequency":"no_repeat"}', '--count', 'zero').status).toBe(2);
     expect(cli('no-such-command').status).toBe(2);
   });
+
+  test('--after needs an offset: a local time would mean whatever zone the machine is in', () => {
+    const rule =
+      '{"frequency":"daily","interval":1,"time_zone":"UTC","start_date":"2025-03-01","time_of_day":"09:00"}';
+    for (const after of ['2025-03-01T00:00:00', '2025', 'yesterday']) {
+      const out = cli('occurrences', '--schedule', rule, '--after', after, '--count', '1');
+      expect(out.status).toBe(2);
+      expect(out.stderr).toContain(
+        `--after must be an ISO 8601 instant with its offset, e.g. 2025-03-01T00:00:00Z, got "${after}"`,
+      );
+    }
+    const offset = cli(
+      'occurrences',
+      '--schedule',
+      rule,
+      '--after',
+      '2025-03-01T03:00:00-05:00',
+      '--count',
+      '1',
+    );
+    expect(JSON.parse(offset.stdout)).toEqual({ occurrences: ['2025-03-01T09:00:00Z'], reason: null });
+  });
 });
 
 describe('runbook-scheduler rrule', () => {
