@@ -6,7 +6,7 @@ import { DAY_MS, formatDays, formatSeconds, mod } from './civil';
 import { RecurrenceInputSchema } from './schema';
 import type { ParsedRecurrenceInput, Recurrence } from './schema';
 import { Frequency, WeekStart } from './types';
-import { instantToLocal } from './zones';
+import { instantToLocal, localToInstant } from './zones';
 
 /** A recurrence failed validation; `messages` holds every problem found, each naming the field and the rule. */
 export class RecurrenceValidationError extends Error {
@@ -32,13 +32,27 @@ export interface NormalizeOptions {
 export type ValidateRecurrenceResult =
   { success: true; recurrence: Recurrence } | { success: false; messages: string[] };
 
-/** Local date and second-of-day of the first whole second strictly after `now`, in `zone`. */
-function nextWholeSecond(zone: string, now: number): { date: string; time: string } {
-  const instant = Math.floor(now / 1000) * 1000 + 1000;
-  const wall = instantToLocal(zone, instant);
-  const day = Math.floor(wall / DAY_MS);
-  return { date: formatDays(day), time: formatSeconds(mod(wall, DAY_MS) / 1000) };
+/** The first whole second strictly after `now`. */
+function nextWholeSecondAfter(now: number): number {
+  return Math.floor(now / 1000) * 1000 + 1000;
 }
+
+/** Local date and time of day of an instant in `zone`. */
+function localParts(zone: string, instant: number): { date: string; time: string } {
+  const wall = instantToLocal(zone, instant);
+  return { date: formatDays(Math.floor(wall / DAY_MS)), time: formatSeconds(mod(wall, DAY_MS) / 1000) };
+}
+
+/**
+ * Whether the instant's local wall time names it again: false in the second pass of a fall-back overlap,
+ * where the same wall time resolves to the first pass, an hour (or so) earlier.
+ */
+function representable(zone: string, instant: number): boolean {
+  return localToInstant(zone, instantToLocal(zone, instant)) === instant;
+}
+
+/** Periods walked back at most to leave an overlap (a minute each: overlaps last at most a few hours). */
+const MAX_OVERLAP_STEPS = 24 * 60;
 
 function today(zone: string, now: number): string {
   return formatDays(Math.floor(instantToLocal(zone, now) / DAY_MS));
@@ -50,8 +64,18 @@ function withDefaults(parsed: ParsedRecurrenceInput, now: number, fallbackZone: 
     const time_zone = parsed.time_zone ?? fallbackZone;
     if (parsed.start_date === undefined && parsed.time_of_day === undefined) {
       // As soon as possible: the occurrence is the creation instant, rounded up so it is strictly after `now`.
-      const asap = nextWholeSecond(time_zone, now);
-      return { frequency: 'no_repeat', disabled, time_zone, start_date: asap.date, time_of_day: asap.time };
+      const instant = nextWholeSecondAfter(now);
+      // In the second pass of a fall-back overlap the local time would name the first pass, already gone: the
+      // instant is then written in UTC, so it still fires as soon as possible.
+      const zone = representable(time_zone, instant) ? time_zone : 'UTC';
+      const asap = localParts(zone, instant);
+      return {
+        frequency: 'no_repeat',
+        disabled,
+        time_zone: zone,
+        start_date: asap.date,
+        time_of_day: asap.time,
+      };
     }
     return {
       frequency: 'no_repeat',
@@ -67,7 +91,15 @@ function withDefaults(parsed: ParsedRecurrenceInput, now: number, fallbackZone: 
   if (time_of_day === undefined) {
     // minutely/hourly: the creation instant rounded up marks the first occurrence; its date goes with it
     // (just before midnight the rounded second can fall on the next day).
-    const first = nextWholeSecond(time_zone, now);
+    let instant = nextWholeSecondAfter(now);
+    if (start_date === undefined) {
+      // In the second pass of a fall-back overlap the local time would name the first pass, an hour early, and
+      // shift the whole cadence: start whole periods earlier instead, where the wall time is unambiguous, so the
+      // series still holds the creation instant (rounded up) as its first occurrence after now.
+      const period = interval * (parsed.frequency === Frequency.Minutely ? 60_000 : 3_600_000);
+      for (let i = 0; i < MAX_OVERLAP_STEPS && !representable(time_zone, instant); i++) instant -= period;
+    }
+    const first = localParts(time_zone, instant);
     time_of_day = first.time;
     start_date ??= first.date;
   }

@@ -2,6 +2,7 @@ import {
   NoOccurrenceReason,
   RecurrenceValidationError,
   nextOccurrence,
+  nextOccurrences,
   normalizeRecurrence,
   validateRecurrence,
   type RecurrenceInput,
@@ -98,6 +99,49 @@ describe('normalizeRecurrence fills clock-dependent defaults from now', () => {
       { now: NOW, defaultTimeZone: 'Eastern Time (US & Canada)' },
     );
     expect(r.time_zone).toBe('America/New_York');
+  });
+});
+
+describe('a default start in the second pass of a fall-back overlap', () => {
+  // 01:30:00.2 EST on 2025-11-02: New York's wall clock reads 01:30 for the second time.
+  const secondPass = new Date('2025-11-02T06:30:00.200Z');
+
+  it.each([
+    [
+      'hourly/5',
+      { frequency: 'hourly', interval: 5 },
+      ['2025-11-02T06:30:01.000Z', '2025-11-02T11:30:01.000Z'],
+    ],
+    [
+      'hourly/1',
+      { frequency: 'hourly', interval: 1 },
+      ['2025-11-02T06:30:01.000Z', '2025-11-02T07:30:01.000Z'],
+    ],
+    [
+      'minutely/7',
+      { frequency: 'minutely', interval: 7 },
+      ['2025-11-02T06:30:01.000Z', '2025-11-02T06:37:01.000Z'],
+    ],
+  ])('%s still fires first at the creation instant, the cadence unshifted', (_name, input, expected) => {
+    const rule = normalizeRecurrence({ ...input, time_zone: 'America/New_York' }, { now: secondPass });
+    expect(nextOccurrences(rule, secondPass, 2).occurrences.map((d) => d.toISOString())).toEqual(expected);
+  });
+
+  it('an as-soon-as-possible no_repeat is written in UTC, so it still fires', () => {
+    const rule = normalizeRecurrence(
+      { frequency: 'no_repeat', time_zone: 'America/New_York' },
+      { now: secondPass },
+    );
+    expect(rule).toMatchObject({ time_zone: 'UTC', start_date: '2025-11-02', time_of_day: '06:30:01' });
+    expect(nextOccurrence(rule, secondPass).at).toEqual(new Date('2025-11-02T06:30:01Z'));
+  });
+
+  it('outside an overlap the default is the rounded creation instant itself, in the zone', () => {
+    const rule = normalizeRecurrence(
+      { frequency: 'hourly', interval: 5, time_zone: 'America/New_York' },
+      { now: new Date('2025-11-02T08:30:00.200Z') },
+    );
+    expect(rule).toMatchObject({ start_date: '2025-11-02', time_of_day: '03:30:01' });
   });
 });
 
