@@ -79,9 +79,15 @@ export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise
 
   // Move the window forward first, so a dispatch that retries for hours never lets the schedule run dry; not
   // cancellable, so cancelling this run never stops the schedule from going on.
+  // A re-arm that fails for good does not fail the run: the dispatch's outcome is the run's outcome, and the
+  // sweep re-arms the schedule within the hour.
   const rearmed = CancellationScope.nonCancellable(() =>
     rearmSchedule({ scheduleId: input.scheduleId, after: triggeredAt.toISOString() }),
-  );
+  ).catch((err: unknown) => {
+    log.warn('Re-arming the schedule failed; the periodic sweep will re-arm it', {
+      error: err instanceof Error ? err.message : String(err),
+    });
+  });
 
   const resolution =
     input.kind === 'dynamic_scheduler'
