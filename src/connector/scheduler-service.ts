@@ -172,10 +172,14 @@ export class SchedulerService {
     return { success: true };
   }
 
-  /** Delete Schedule (FEATURES.md A9): idempotent; unknown or deleted references succeed. */
+  /**
+   * Delete Schedule (FEATURES.md A9): idempotent; unknown or deleted references succeed. The schedule never
+   * fires again, and runs still dispatching (retrying, say) are cancelled, so nothing more is sent.
+   */
   async deleteSchedule(solution: string, rawInput: unknown): Promise<{ success: true }> {
     const { schedule_reference: reference } = this.parseReference(rawInput);
     await this.deps.gateway.delete(scheduleIdFor(solution, reference));
+    await this.deps.gateway.cancelRunningRuns(solution, reference);
     return { success: true };
   }
 

@@ -3,7 +3,7 @@
  * with the solution, reference and generation, so past runs stay inspectable after a Delete Schedule
  * (FEATURES.md A9), across generations, scoped to one solution (A10).
  */
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { formatUtcSeconds } from '../dispatch/payload';
 import { WorkflowType } from './run-input';
@@ -43,12 +43,16 @@ export function equalityClause(attribute: string, value: string): string | undef
   return `${attribute} = '${value.replace(/'/g, "''")}'`;
 }
 
-/** The visibility query of the runs of one reference in one solution (see {@link equalityClause}). */
-export function runsQuery(solution: string, reference: string): string {
+/**
+ * The visibility query of the runs of one reference in one solution (see {@link equalityClause}), optionally
+ * only those still running.
+ */
+export function runsQuery(solution: string, reference: string, running = false): string {
   return [
     equalityClause('WorkflowType', WorkflowType.ScheduledRun),
     equalityClause(SOLUTION.name, solution),
     equalityClause(REFERENCE.name, reference),
+    running ? equalityClause('ExecutionStatus', 'Running') : undefined,
   ]
     .filter((clause) => clause !== undefined)
     .join(' AND ');
@@ -92,4 +96,31 @@ export async function listRuns(
     if (runs.length >= limit) break;
   }
   return runs.sort((a, b) => b.started_at.localeCompare(a.started_at));
+}
+
+/**
+ * Cancels every run of a reference that is still running (a dispatch retrying, a slow runbook answering), so a
+ * deleted schedule sends nothing more; each cancelled run ends `cancelled`, its history kept. Visibility is
+ * eventually consistent: a run started in the last moment may not be listed yet.
+ * @returns how many runs were asked to cancel.
+ */
+export async function cancelRunningRuns(
+  client: Client,
+  solution: string,
+  reference: string,
+): Promise<number> {
+  let cancelled = 0;
+  for await (const info of client.workflow.list({ query: runsQuery(solution, reference, true) })) {
+    const attributes = info.typedSearchAttributes;
+    if (attributes.get(SOLUTION) !== solution || attributes.get(REFERENCE) !== reference) continue;
+    if (info.status.name !== 'RUNNING') continue;
+    try {
+      await client.workflow.getHandle(info.workflowId, info.runId).cancel();
+      cancelled++;
+    } catch (err) {
+      // It ended between the listing and the cancel: nothing left to stop.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+  }
+  return cancelled;
 }

@@ -24,7 +24,7 @@ import {
   type WindowOptions,
 } from './compile';
 import { WorkflowType, type ScheduleMemo, type ScheduledRunInput } from './run-input';
-import { listRuns, type RunView } from './runs';
+import { cancelRunningRuns, listRuns, type RunView } from './runs';
 import { GENERATION, LAST_ERROR, REFERENCE, RUNBOOK, SOLUTION } from './search-attributes';
 
 /**
@@ -342,6 +342,11 @@ export class ScheduleGateway {
   /** The most recent runs of a reference in a solution, newest first, also of deleted schedules. */
   async listRuns(solution: string, reference: string, limit: number): Promise<RunView[]> {
     return await listRuns(this.client, solution, reference, limit);
+  }
+
+  /** Cancels the still running runs of a reference in a solution; returns how many. */
+  async cancelRunningRuns(solution: string, reference: string): Promise<number> {
+    return await cancelRunningRuns(this.client, solution, reference);
   }
 
   /** Ids of every schedule of the product, optionally of one solution. */

@@ -306,6 +306,31 @@ describe('HTTP dispatch', () => {
     });
   });
 
+  test('Delete Schedule cancels a run still dispatching, so nothing more is sent (A9)', async () => {
+    await withHttpSchedule(async (receiver, schedule) => {
+      receiver.script({ status: 200, delayMs: 25_000 });
+      const run = await fire(schedule);
+      await receiver.waitForRequests(1);
+      // Visibility is eventually consistent: wait until the run is listed as running, as an operator would see it.
+      await waitFor(async () => {
+        const { runs } = await scheduler.app.service.listRuns(schedule.solution, {
+          schedule_reference: schedule.reference,
+        });
+        return runs.some((r) => r.workflow_id === run.workflowId && r.status === 'RUNNING') || undefined;
+      });
+      await scheduler.app.service.deleteSchedule(schedule.solution, {
+        schedule_reference: schedule.reference,
+      });
+      const error = await run.result().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+      expect((await run.describe()).status.name).toBe('CANCELLED');
+      expect(receiver.requests).toHaveLength(1);
+    });
+  });
+
   test('a job context path that indexes an array by name logs the error in the result, and the run proceeds', async () => {
     await withHttpSchedule(
       async (receiver, schedule) => {
