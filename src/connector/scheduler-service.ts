@@ -257,6 +257,9 @@ export class SchedulerService {
     if (runbook.trigger.template !== TriggerTemplate.Scheduler) {
       await this.deps.catalog.put(runbook);
       if (previous) await this.deleteTriggerSchedule(previous);
+      if (previous && runbook.trigger.template === TriggerTemplate.DynamicScheduler) {
+        await this.retargetSchedules(runbook);
+      }
       return runbook;
     }
     const trigger = runbook.trigger;
@@ -319,6 +322,37 @@ export class SchedulerService {
     if (!(await this.deleteTriggerSchedule(runbook))) return;
     const { schedule_reference: _dropped, ...trigger } = runbook.trigger;
     await this.deps.catalog.put({ ...runbook, trigger });
+  }
+
+  /**
+   * Points the schedules of a re-registered Dynamic Scheduler runbook at its new target and job context path:
+   * a schedule fires the runbook as it is now, not as it was when the schedule was created. Rule, generation
+   * and pause state are kept. Found through visibility, so a schedule created a moment ago may be missed.
+   */
+  private async retargetSchedules(runbook: Runbook): Promise<void> {
+    const path =
+      runbook.trigger.template === TriggerTemplate.DynamicScheduler
+        ? runbook.trigger.job_context_identifier_path
+        : undefined;
+    for (const id of await this.deps.gateway.listIds(runbook.solution)) {
+      const stored = await this.deps.gateway.get(id);
+      if (!stored || stored.memo.solution !== runbook.solution || stored.memo.runbookUuid !== runbook.uuid)
+        continue;
+      const { jobContextIdentifierPath: _old, ...rest } = stored.input;
+      const next: ScheduledRunInput = {
+        ...rest,
+        target: runbook.target,
+        ...(path ? { jobContextIdentifierPath: path } : {}),
+      };
+      const sameTarget = JSON.stringify(stored.input.target) === JSON.stringify(runbook.target);
+      if (sameTarget && stored.input.jobContextIdentifierPath === path) continue;
+      try {
+        await this.deps.gateway.updateRunInput(next);
+      } catch (err) {
+        // Deleted meanwhile: nothing to point anywhere.
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+      }
+    }
   }
 
   /** Deletes the schedule a Scheduler trigger owns; false when the runbook stores no reference. */

@@ -215,6 +215,24 @@ export class ScheduleGateway {
     return compiled;
   }
 
+  /**
+   * Replaces only what each run is given (target, job context path), keeping the spec, policies and state:
+   * a schedule paused by an operator stays paused.
+   * @throws {@link ScheduleNotFoundError} when it no longer exists.
+   */
+  async updateRunInput(input: ScheduledRunInput): Promise<void> {
+    await this.client.schedule.getHandle(input.scheduleId).update((previous) => {
+      if (previous.action.type !== 'startWorkflow')
+        throw new ScheduleNotFoundError('not ours', input.scheduleId);
+      return {
+        spec: previous.spec,
+        action: { ...previous.action, args: [input] },
+        policies: previous.policies,
+        state: previous.state,
+      };
+    });
+  }
+
   /** Deletes the Temporal schedule; its past runs stay in the namespace's history. False when absent. */
   async delete(scheduleId: string): Promise<boolean> {
     try {

@@ -17,6 +17,7 @@ import { GENERATION, REFERENCE, RUNBOOK, SOLUTION } from '../../src/temporal/sea
 import {
   SEED_WEEKLY,
   expectNoTemporalSchedule,
+  fireNow,
   rejectionOf,
   secondsAhead,
   useConnectorWorld,
@@ -699,6 +700,48 @@ describe('Delete Schedule (A9)', () => {
       expect(new Set(runs).size).toBe(2);
       expect(runs.filter((id) => id.startsWith(`${scheduleId}:${second.generation}-`))).toHaveLength(1);
       expect(runs).toContain(oldRun?.workflowId);
+    } finally {
+      await cleanup(solution, reference);
+    }
+  });
+});
+
+describe('re-registering a Dynamic Scheduler runbook', () => {
+  test('its schedules fire the runbook as it is now: new target and path, rule and pause kept', async () => {
+    const solution = uniqueId('sol');
+    const reference = uniqueId('retarget');
+    const runbookUuid = await world.dynamicRunbook(solution);
+    const runbook = (await world.service.listRunbooks(solution)).find((r) => r.uuid === runbookUuid);
+    await world.createWeekly(solution, reference, runbookUuid);
+    try {
+      await world.service.pauseSchedule(solution, { schedule_reference: reference });
+      const before = await viewOf(solution, reference);
+      // The schedule is found through visibility, which is eventually consistent.
+      await waitFor(async () => (await world.service.listSchedules(solution)).length === 1 || undefined);
+
+      await world.service.registerRunbook({
+        ...runbook,
+        trigger: {
+          template: TriggerTemplate.DynamicScheduler,
+          job_context_identifier_path: 'body.tenant_id',
+        },
+        target: { kind: 'http', url: `${world.receiver.url}/moved` },
+      });
+
+      const after = await viewOf(solution, reference);
+      const description = await world.client.schedule
+        .getHandle(scheduleIdFor(solution, reference))
+        .describe();
+      const [args] = (description.action as { args: Array<{ jobContextIdentifierPath?: string }> }).args;
+      expect(args?.jobContextIdentifierPath).toBe('body.tenant_id');
+      expect(after?.paused).toBe(true);
+      expect(after?.schedule).toEqual(before?.schedule);
+      expect(after?.generation).toBe(before?.generation);
+      await world.service.resumeSchedule(solution, { schedule_reference: reference });
+      const run = await fireNow(world.scheduler, solution, reference);
+      await run.result();
+      const [request] = world.requestsFor(reference);
+      expect(request?.path).toBe('/moved');
     } finally {
       await cleanup(solution, reference);
     }
