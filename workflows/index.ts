@@ -1,3 +1,4 @@
 /** The worker's workflow entry point. */
 export { scheduledRunWorkflow } from './scheduled-run';
 export { rearmSweepWorkflow } from './sweep';
+export { httpDispatchWorkflow } from './http-dispatch';

@@ -6,6 +6,9 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  ChildWorkflowFailure,
+  executeChild,
+  patched,
   isCancellation,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
@@ -21,6 +24,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
 } from '@temporalio/common';
 import type * as activities from '../activities';
+import { dispatchHttpActivity, httpDispatchWorkflow } from './http-dispatch';
 import { buildDispatchPayload, idempotencyKey } from '../src/dispatch/payload';
 import { boundedIdentifier, resolveJobContextIdentifier } from '../src/dispatch/job-context';
 import { dispatchFailureMessage } from '../src/dispatch/outcome';
@@ -46,6 +50,9 @@ function occurrenceInstant(): Date {
   const info = workflowInfo();
   return info.typedSearchAttributes.get(SCHEDULED_START_TIME) ?? info.startTime;
 }
+
+/** Marks runs that dispatch HTTP through {@link httpDispatchWorkflow} when they have an identifier. */
+export const HTTP_JOB_CORRELATION_PATCH = 'http-job-correlation';
 
 /** Workflow id of a runbook run correlated by its job context identifier, scoped by solution and runbook. */
 export function jobWorkflowId(input: ScheduledRunInput, identifier: string): string {
@@ -152,24 +159,31 @@ async function dispatch(
   };
   const target = input.target;
   if (target.kind === 'http') {
-    const { dispatchHttp } = proxyActivities<ReturnType<typeof activities.createActivities>>({
-      startToCloseTimeout: '45 seconds',
-      heartbeatTimeout: '10 seconds',
-      retry: {
-        maximumAttempts: input.retry.maximumAttempts,
-        initialInterval: input.retry.initialIntervalMs,
-        backoffCoefficient: input.retry.backoffCoefficient,
-        maximumInterval: input.retry.maximumIntervalMs,
-        nonRetryableErrorTypes: ['RunbookDispatchRefused'],
-      },
-    });
-    const { status } = await dispatchHttp({
+    const request = {
       url: target.url,
       headers: target.headers ?? {},
       payload,
       idempotencyKey: key,
       jobContextIdentifier: identifier,
-    });
+    };
+    // Runs recorded before this change dispatched in place whatever their identifier; they replay that way.
+    if (identifier !== null && patched(HTTP_JOB_CORRELATION_PATCH)) {
+      const workflowId = jobWorkflowId(input, identifier);
+      try {
+        const { status } = await executeChild(httpDispatchWorkflow, {
+          workflowId,
+          args: [{ request, retry: input.retry }],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        });
+        return { status: 'succeeded', httpStatus: status, runbookWorkflowId: workflowId, ...base };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          return { status: 'duplicate', runbookWorkflowId: workflowId, ...base };
+        }
+        throw err;
+      }
+    }
+    const { status } = await dispatchHttpActivity(input.retry)(request);
     return { status: 'succeeded', httpStatus: status, ...base };
   }
   const workflowId =
@@ -192,7 +206,9 @@ async function dispatch(
 }
 
 function failureStatus(err: unknown): { status: number | 'unreachable'; cause: string } {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
+  // Through the dispatch child workflow, if any, to the activity's own failure.
+  let cause: unknown = err;
+  while (cause instanceof ChildWorkflowFailure || cause instanceof ActivityFailure) cause = cause.cause;
   if (cause instanceof ApplicationFailure) {
     const detail = cause.details?.[0] as { status?: number | 'unreachable'; cause?: string } | undefined;
     return { status: detail?.status ?? 'unreachable', cause: detail?.cause ?? cause.message };

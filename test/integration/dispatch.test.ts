@@ -331,6 +331,70 @@ describe('HTTP dispatch', () => {
     });
   });
 
+  test('runs with one job context identifier are correlated: a second while the first dispatches is a duplicate (A6)', async () => {
+    await withHttpSchedule(
+      async (receiver, schedule) => {
+        receiver.script({ status: 200, delayMs: 4_000 }, 200);
+        const first = await fire(schedule);
+        await receiver.waitForRequests(1);
+        const second = await fire(schedule);
+        const jobId = `runbook-job:${schedule.solution}:${schedule.runbookUuid}:42`;
+        expect(await second.result()).toMatchObject({
+          status: 'duplicate',
+          runbookWorkflowId: jobId,
+          jobContextIdentifier: '42',
+        });
+        expect(await dispatchStatusOf(second)).toBe('duplicate');
+        expect(await first.result()).toMatchObject({
+          status: 'succeeded',
+          httpStatus: 200,
+          runbookWorkflowId: jobId,
+        });
+        expect(receiver.requests).toHaveLength(1);
+        // Once the first is done, the identifier is free again.
+        const third = await fire(schedule);
+        expect(await third.result()).toMatchObject({ status: 'succeeded', runbookWorkflowId: jobId });
+        expect(receiver.requests).toHaveLength(2);
+        expect(header(receiver.requests[1], 'x-job-context-identifier')).toBe('42');
+      },
+      { requestBody: { tenant_id: 42 }, jobContextIdentifierPath: 'body.tenant_id' },
+    );
+  });
+
+  test('cancelling a run cancels its correlated dispatch too', async () => {
+    await withHttpSchedule(
+      async (receiver, schedule) => {
+        receiver.script({ status: 200, delayMs: 25_000 });
+        const run = await fire(schedule);
+        await receiver.waitForRequests(1);
+        await run.cancel();
+        const error = await run.result().then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+        expect(await dispatchStatusOf(run)).toBe('cancelled');
+        const job = scheduler.app.client.workflow.getHandle(
+          `runbook-job:${schedule.solution}:${schedule.runbookUuid}:9`,
+        );
+        await waitFor(async () => ((await job.describe()).status.name === 'CANCELLED' ? true : undefined));
+      },
+      { requestBody: { tenant_id: 9 }, jobContextIdentifierPath: 'body.tenant_id' },
+    );
+  });
+
+  test('a refusal through the correlated dispatch is recorded like any other (404)', async () => {
+    await withHttpSchedule(
+      async (receiver, schedule) => {
+        receiver.script(404);
+        const failure = await failureOf(await fire(schedule));
+        expect(failure.message).toBe(dispatchFailureMessage(404));
+        expect(receiver.requests).toHaveLength(1);
+      },
+      { requestBody: { tenant_id: 7 }, jobContextIdentifierPath: 'body.tenant_id' },
+    );
+  });
+
   test('a job context path that indexes an array by name logs the error in the result, and the run proceeds', async () => {
     await withHttpSchedule(
       async (receiver, schedule) => {
