@@ -1,13 +1,17 @@
 /**
  * Records the event histories of real scheduled runs as JSON fixtures for the replay test
  * (`test/unit/replay/replay.test.ts`, FEATURES.md E2): a dispatch that succeeds after a retried 503, one refused
- * with 404, a duplicate for a still running job context identifier, and a cancelled one.
+ * with 404, a cancelled one, a duplicate for a still running workflow target, and an HTTP dispatch correlated
+ * by its job context identifier with the duplicate it refused.
  *
  * Run it against a running dev server after a deliberate change of workflow code:
  *
  *   1. `./temporal-dev.sh start` (or any server with the project's search attributes)
  *   2. `TEMPORAL_ADDRESS=127.0.0.1:7233 npx tsx scripts/record-histories.ts`
- *   3. expect `wrote test/fixtures/histories/<name>.json` four times, then commit the fixtures.
+ *   3. expect `wrote test/fixtures/histories/<name>.json` once per fixture, then commit the fixtures.
+ *
+ * `--only http-correlated` records just the named fixtures, so older ones keep replaying the histories that the
+ * code of their time wrote (a workflow change must still replay those).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,13 +22,22 @@ import { connectWorker } from '../src/temporal/connection';
 import { historyToJsonText } from '../test/fixtures/history-json';
 import { finishSignal } from '../test/fixtures/runbook-workflows';
 import { createDailySchedule, fireNow } from '../test/integration/connector-fixtures';
-import { startHttpReceiver, uniqueId } from '../test/integration/harness';
+import { startHttpReceiver, uniqueId, waitFor } from '../test/integration/harness';
 import { startScheduler } from '../test/integration/scheduler-fixture';
 
 /** Where the fixtures live. */
 export const HISTORIES_DIR = path.join(__dirname, '..', 'test', 'fixtures', 'histories');
 
+/** `--only a,b`: record just these fixtures (the others keep the histories of the code that made them). */
+function wantedFixtures(argv: readonly string[]): (name: string) => boolean {
+  const at = argv.indexOf('--only');
+  if (at < 0) return () => true;
+  const names = new Set((argv[at + 1] ?? '').split(',').filter(Boolean));
+  return (name) => names.has(name) || (name === 'http-correlated-duplicate' && names.has('http-correlated'));
+}
+
 async function main(): Promise<void> {
+  const wanted = wantedFixtures(process.argv.slice(2));
   const scheduler = await startScheduler({
     retry: { maximumAttempts: 3, initialIntervalMs: 200, backoffCoefficient: 1, maximumIntervalMs: 200 },
   });
@@ -62,25 +75,41 @@ async function main(): Promise<void> {
 
   try {
     const http = await schedule({ kind: 'http', url: `${receiver.url}/hook` }, 'body.tenant_id');
-    receiver.script(503, 200);
-    await record('succeeded', await fireNow(scheduler, solution, http));
-    receiver.script(404);
-    await record('failed-404', await fireNow(scheduler, solution, http));
-    receiver.script({ status: 200, delayMs: 20_000 });
-    const slow = await fireNow(scheduler, solution, http);
-    await receiver.waitForRequests(4);
-    await slow.cancel();
-    await record('cancelled', slow);
-
-    const wf = await schedule(
-      { kind: 'workflow', workflowType: 'recordingRunbookWorkflow', taskQueue: runbookQueue },
-      'tenant_id',
-    );
-    const first = await fireNow(scheduler, solution, wf);
-    await first.result();
-    await record('duplicate', await fireNow(scheduler, solution, wf));
-    const runbookId = ((await first.result()) as { runbookWorkflowId: string }).runbookWorkflowId;
-    await client.workflow.getHandle(runbookId).signal(finishSignal);
+    if (wanted('succeeded')) {
+      receiver.script(503, 200);
+      await record('succeeded', await fireNow(scheduler, solution, http));
+    }
+    if (wanted('failed-404')) {
+      receiver.script(404);
+      await record('failed-404', await fireNow(scheduler, solution, http));
+    }
+    if (wanted('cancelled')) {
+      receiver.script({ status: 200, delayMs: 20_000 });
+      const slow = await fireNow(scheduler, solution, http);
+      await waitFor(() => receiver.requests.length > 0 || undefined);
+      await slow.cancel();
+      await record('cancelled', slow);
+    }
+    if (wanted('http-correlated-duplicate')) {
+      // With an identifier, the POST runs in a correlated child workflow; a second fire meanwhile is a duplicate.
+      const seen = receiver.requests.length;
+      receiver.script({ status: 200, delayMs: 3_000 });
+      const first = await fireNow(scheduler, solution, http);
+      await waitFor(() => receiver.requests.length > seen || undefined);
+      await record('http-correlated-duplicate', await fireNow(scheduler, solution, http));
+      await record('http-correlated', first);
+    }
+    if (wanted('duplicate')) {
+      const wf = await schedule(
+        { kind: 'workflow', workflowType: 'recordingRunbookWorkflow', taskQueue: runbookQueue },
+        'tenant_id',
+      );
+      const first = await fireNow(scheduler, solution, wf);
+      await first.result();
+      await record('duplicate', await fireNow(scheduler, solution, wf));
+      const runbookId = ((await first.result()) as { runbookWorkflowId: string }).runbookWorkflowId;
+      await client.workflow.getHandle(runbookId).signal(finishSignal);
+    }
   } finally {
     for (const reference of references) {
       await service.deleteSchedule(solution, { schedule_reference: reference });

@@ -1,12 +1,13 @@
 /**
  * Workflow code changes are checked by replaying recorded histories (FEATURES.md E2): every fixture in
  * `test/fixtures/histories/` (a run that succeeded after a retried 503, one refused with 404, a duplicate of a
- * running job context identifier, a cancelled one) must replay against today's `workflows/` without a
+ * running job context identifier, a cancelled one, recorded before HTTP dispatch was correlated; and an HTTP
+ * dispatch correlated through its child workflow, with the duplicate it refused) must replay against today's `workflows/` without a
  * nondeterminism error. Replay needs no server.
  *
  * After a deliberate, versioned change of workflow code, regenerate the fixtures against a running server:
  *
- *   TEMPORAL_ADDRESS=127.0.0.1:7233 npx tsx scripts/record-histories.ts
+ *   TEMPORAL_ADDRESS=127.0.0.1:7233 npx tsx scripts/record-histories.ts [--only <name>,...]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,8 +22,15 @@ const files = readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('the recorded histories cover success, refusal, duplicate and cancellation', () => {
-  expect(files).toEqual(['cancelled.json', 'duplicate.json', 'failed-404.json', 'succeeded.json']);
+test('the recorded histories cover success, refusal, duplicate, cancellation and correlated HTTP dispatch', () => {
+  expect(files).toEqual([
+    'cancelled.json',
+    'duplicate.json',
+    'failed-404.json',
+    'http-correlated-duplicate.json',
+    'http-correlated.json',
+    'succeeded.json',
+  ]);
 });
 
 test('every recorded history replays without a nondeterminism error', async () => {
