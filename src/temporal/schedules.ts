@@ -11,6 +11,7 @@ import {
   type Client,
   type ScheduleDescription,
   type ScheduleOptions,
+  type ScheduleUpdateOptions,
 } from '@temporalio/client';
 import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
 import type { SearchAttributePair } from '@temporalio/common';
@@ -201,16 +202,10 @@ export class ScheduleGateway {
    */
   async replace(input: ScheduledRunInput, now: Date): Promise<CompiledSchedule> {
     const compiled = compileSchedule(input.recurrence, now, this.window);
-    await this.client.schedule.getHandle(input.scheduleId).update((previous) => {
-      if (previous.action.type !== 'startWorkflow')
-        throw new ScheduleNotFoundError('not ours', input.scheduleId);
-      return {
-        spec: compiled.spec,
-        action: { ...previous.action, args: [input] },
-        policies: previous.policies,
-        state: { paused: compiled.paused, note: stateNote(compiled) },
-      };
-    });
+    await this.updateWithRunInput(input, () => ({
+      spec: compiled.spec,
+      state: { paused: compiled.paused, note: stateNote(compiled) },
+    }));
     await this.fireInstantsPassedWhileWriting(input.scheduleId, compiled, now);
     return compiled;
   }
@@ -221,14 +216,21 @@ export class ScheduleGateway {
    * @throws {@link ScheduleNotFoundError} when it no longer exists.
    */
   async updateRunInput(input: ScheduledRunInput): Promise<void> {
+    await this.updateWithRunInput(input, (previous) => ({ spec: previous.spec, state: previous.state }));
+  }
+
+  /** Gives each run `input`, with the spec and state `change` picks; policies are kept. */
+  private async updateWithRunInput(
+    input: ScheduledRunInput,
+    change: (previous: ScheduleDescription) => Pick<ScheduleUpdateOptions, 'spec' | 'state'>,
+  ): Promise<void> {
     await this.client.schedule.getHandle(input.scheduleId).update((previous) => {
       if (previous.action.type !== 'startWorkflow')
         throw new ScheduleNotFoundError('not ours', input.scheduleId);
       return {
-        spec: previous.spec,
+        ...change(previous),
         action: { ...previous.action, args: [input] },
         policies: previous.policies,
-        state: previous.state,
       };
     });
   }

@@ -106,6 +106,17 @@ async function failureOf(handle: WorkflowHandle): Promise<ApplicationFailure> {
   throw new Error(`run ${handle.workflowId} succeeded`);
 }
 
+/** The run ended cancelled: its result rejects with a CancelledFailure and Temporal says CANCELLED. */
+async function expectCancelled(run: WorkflowHandle): Promise<void> {
+  const error = await run.result().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(WorkflowFailedError);
+  expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+  expect((await run.describe()).status.name).toBe('CANCELLED');
+}
+
 async function dispatchStatusOf(handle: WorkflowHandle): Promise<string | undefined> {
   return (await handle.describe()).typedSearchAttributes.get(DISPATCH_STATUS);
 }
@@ -288,12 +299,7 @@ describe('HTTP dispatch', () => {
       const run = await fire(schedule);
       await receiver.waitForRequests(1);
       await run.cancel();
-      const error = await run.result().then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect(error).toBeInstanceOf(WorkflowFailedError);
-      expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+      await expectCancelled(run);
       const description = await run.describe();
       expect(description.status.name).toBe('CANCELLED');
       expect(description.typedSearchAttributes.get(DISPATCH_STATUS)).toBe('cancelled');
@@ -321,12 +327,7 @@ describe('HTTP dispatch', () => {
       await scheduler.app.service.deleteSchedule(schedule.solution, {
         schedule_reference: schedule.reference,
       });
-      const error = await run.result().then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
-      expect((await run.describe()).status.name).toBe('CANCELLED');
+      await expectCancelled(run);
       expect(receiver.requests).toHaveLength(1);
     });
   });
@@ -368,11 +369,7 @@ describe('HTTP dispatch', () => {
         const run = await fire(schedule);
         await receiver.waitForRequests(1);
         await run.cancel();
-        const error = await run.result().then(
-          () => undefined,
-          (err: unknown) => err,
-        );
-        expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+        await expectCancelled(run);
         expect(await dispatchStatusOf(run)).toBe('cancelled');
         const job = scheduler.app.client.workflow.getHandle(
           `runbook-job:${schedule.solution}:${schedule.runbookUuid}:9`,
