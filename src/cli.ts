@@ -195,10 +195,12 @@ async function runServiceCommand(
         print(await s.triggerSchedule(solution, ref));
         return 0;
       case 'runs': {
-        const limit = values.limit;
-        const input =
-          limit === undefined ? ref : { ...ref, limit: /^\d+$/.test(limit) ? Number(limit) : limit };
-        print(await s.listRuns(solution, input));
+        print(
+          await s.listRuns(solution, {
+            ...ref,
+            ...(values.limit === undefined ? {} : { limit: values.limit }),
+          }),
+        );
         return 0;
       }
       default: {

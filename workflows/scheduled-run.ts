@@ -18,11 +18,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import {
-  defineSearchAttributeKey,
-  SearchAttributeType,
-  WorkflowExecutionAlreadyStartedError,
-} from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type * as activities from '../activities';
 import { dispatchHttpActivity, httpDispatchWorkflow } from './http-dispatch';
 import { buildDispatchPayload, idempotencyKey } from '../src/dispatch/payload';
@@ -30,13 +26,7 @@ import { boundedIdentifier, resolveJobContextIdentifier } from '../src/dispatch/
 import { dispatchFailureMessage } from '../src/dispatch/outcome';
 import type { ScheduledRunInput, ScheduledRunResult } from '../src/temporal/run-input';
 import { checkScheduledRunInput, invalidRunInputMessage } from '../src/temporal/run-input-schema';
-import { DISPATCH_STATUS, JOB_CONTEXT } from '../src/temporal/search-attributes';
-
-/** Set by Temporal on runs started by a schedule: the occurrence's nominal instant. */
-const SCHEDULED_START_TIME = defineSearchAttributeKey(
-  'TemporalScheduledStartTime',
-  SearchAttributeType.DATETIME,
-);
+import { DISPATCH_STATUS, JOB_CONTEXT, SCHEDULED_START_TIME } from '../src/temporal/search-attributes';
 
 const { rearmSchedule, recordDispatchFailure } = proxyActivities<
   ReturnType<typeof activities.createActivities>

@@ -100,10 +100,7 @@ const ROUTES: ReadonlyArray<[string, RegExp, Route]> = [
     /^\/v1\/schedules\/([^/]+)\/runs$/,
     (s, sol, _b, ref, url) => {
       const limit = url.searchParams.get('limit');
-      return s.listRuns(sol, {
-        schedule_reference: ref,
-        ...(limit === null ? {} : { limit: /^\d+$/.test(limit) ? Number(limit) : limit }),
-      });
+      return s.listRuns(sol, { schedule_reference: ref, ...(limit === null ? {} : { limit }) });
     },
   ],
   ['GET', /^\/v1\/runbooks$/, async (s, sol) => ({ runbooks: await s.listRunbooks(sol) })],

@@ -17,18 +17,22 @@ export const TriggerTemplate = {
 export type TriggerTemplate = (typeof TriggerTemplate)[keyof typeof TriggerTemplate];
 
 /** Where a fire goes: an HTTP endpoint, or a Temporal workflow type on a task queue. */
-export const DispatchTargetSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('http'),
-    url: z.url({ protocol: /^https?$/, error: 'Target url must be an http or https URL' }),
-    headers: z.record(z.string(), z.string()).optional(),
-  }),
-  z.object({
-    kind: z.literal('workflow'),
-    workflowType: z.string().min(1, 'Target workflowType must not be empty'),
-    taskQueue: z.string().min(1, 'Target taskQueue must not be empty'),
-  }),
-]);
+export const DispatchTargetSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({
+      kind: z.literal('http'),
+      url: z.url({ protocol: /^https?$/, error: 'Target url must be an http or https URL' }),
+      headers: z.record(z.string(), z.string()).optional(),
+    }),
+    z.object({
+      kind: z.literal('workflow'),
+      workflowType: z.string().min(1, 'Target workflowType must not be empty'),
+      taskQueue: z.string().min(1, 'Target taskQueue must not be empty'),
+    }),
+  ],
+  { error: 'Target kind must be "http" or "workflow"' },
+);
 /** Where a fire goes. */
 export type DispatchTarget = z.infer<typeof DispatchTargetSchema>;
 

@@ -65,13 +65,17 @@ export const MAX_RUNS_LIMIT = 1000;
 
 /** List Runs input: a reference and how many of its most recent runs. */
 export const ListRunsInputSchema = ScheduleReferenceInputSchema.extend({
-  limit: z
-    .number({ error: 'Limit must be a number' })
-    .int({ error: 'Limit must be an integer' })
-    .min(1, { error: 'Limit must be greater than or equal to 1' })
-    .max(MAX_RUNS_LIMIT, { error: `Limit must be less than or equal to ${MAX_RUNS_LIMIT}` })
-    .default(50)
-    .describe('How many of the most recent runs. Default 50.'),
+  // A query string or a CLI flag carries the limit as text: digits are read as the number they spell.
+  limit: z.preprocess(
+    (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: 'Limit must be a number' })
+      .int({ error: 'Limit must be an integer' })
+      .min(1, { error: 'Limit must be greater than or equal to 1' })
+      .max(MAX_RUNS_LIMIT, { error: `Limit must be less than or equal to ${MAX_RUNS_LIMIT}` })
+      .default(50)
+      .describe('How many of the most recent runs. Default 50.'),
+  ),
 });
 /** List Runs input. */
 export type ListRunsInput = z.input<typeof ListRunsInputSchema>;

@@ -258,7 +258,7 @@ export class SchedulerService {
       await this.deps.catalog.put(runbook);
       if (previous) await this.deleteTriggerSchedule(previous);
       if (previous && runbook.trigger.template === TriggerTemplate.DynamicScheduler) {
-        await this.retargetSchedules(runbook);
+        await this.retargetSchedules(runbook, runbook.trigger.job_context_identifier_path);
       }
       return runbook;
     }
@@ -329,11 +329,7 @@ export class SchedulerService {
    * a schedule fires the runbook as it is now, not as it was when the schedule was created. Rule, generation
    * and pause state are kept. Found through visibility, so a schedule created a moment ago may be missed.
    */
-  private async retargetSchedules(runbook: Runbook): Promise<void> {
-    const path =
-      runbook.trigger.template === TriggerTemplate.DynamicScheduler
-        ? runbook.trigger.job_context_identifier_path
-        : undefined;
+  private async retargetSchedules(runbook: Runbook, path: string | undefined): Promise<void> {
     for (const id of await this.deps.gateway.listIds(runbook.solution)) {
       const stored = await this.deps.gateway.get(id);
       if (!stored || stored.memo.solution !== runbook.solution || stored.memo.runbookUuid !== runbook.uuid)

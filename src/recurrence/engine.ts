@@ -195,6 +195,24 @@ function assertValidInstant(after: Date): number {
 }
 
 /**
+ * The rule's start instant: `start_date` + `time_of_day` in `time_zone`, a time in a spring-forward gap taken
+ * with the offset before the gap (RECURRENCE.md semantics 1 and 4).
+ * @throws {RangeError} if `rule` is not a normalised recurrence.
+ */
+export function ruleStartInstant(rule: Recurrence): Date {
+  return new Date(compile(rule).startInstant);
+}
+
+/**
+ * The exclusive end of the rule: the local start of the day after `end_date`, or null without one.
+ * @throws {RangeError} if `rule` is not a normalised recurrence.
+ */
+export function ruleEndBound(rule: Recurrence): Date | null {
+  const { endBound } = compile(rule);
+  return endBound === undefined ? null : new Date(endBound);
+}
+
+/**
  * The first occurrence of `rule` strictly after `after`, or the reason there is none
  * (RECURRENCE.md semantics 9-10).
  * @throws {RangeError} if `after` is an invalid Date or `rule` is not a normalised recurrence.

@@ -9,13 +9,13 @@
  *   hours, use the server's tz database, and cannot say "last Friday" or "every other week".
  */
 import type { CalendarSpec, ScheduleSpec } from '@temporalio/client';
-import { DAY_MS, daysFromCivil, parseTimeOfDay } from '../recurrence/civil';
 import {
   Frequency,
   NoOccurrenceReason,
-  localToInstant,
   nextOccurrence,
   nextOccurrences,
+  ruleEndBound,
+  ruleStartInstant,
   type Recurrence,
 } from '../recurrence';
 
@@ -86,24 +86,6 @@ export function instantCalendar(instant: Date): CalendarSpec {
   };
 }
 
-/** Day number of a stored `YYYY-MM-DD` (years 0000-0099 included, which `Date.UTC` would read as 19xx). */
-function dayNumber(date: string): number {
-  const [y, m, d] = date.split('-').map(Number);
-  return daysFromCivil(y ?? 1970, m ?? 1, d ?? 1);
-}
-
-/** The rule's start instant: `start_date` + `time_of_day` in `time_zone`, gaps resolved as RFC 5545 says. */
-export function startInstant(rule: Recurrence): Date {
-  const seconds = parseTimeOfDay(rule.time_of_day) ?? 0;
-  return new Date(localToInstant(rule.time_zone, dayNumber(rule.start_date) * DAY_MS + seconds * 1000));
-}
-
-/** Exclusive end bound: the local start of the day after `end_date`, or null without one. */
-export function endBound(rule: Recurrence): Date | null {
-  if (!('end_date' in rule) || !rule.end_date) return null;
-  return new Date(localToInstant(rule.time_zone, (dayNumber(rule.end_date) + 1) * DAY_MS));
-}
-
 /**
  * Compiles `rule` for the period after `after`.
  *
@@ -117,8 +99,8 @@ export function compileSchedule(rule: Recurrence, after: Date, window: WindowOpt
 
   if ((rule.frequency === Frequency.Minutely || rule.frequency === Frequency.Hourly) && !window.forceWindow) {
     const periodMs = rule.interval * (rule.frequency === Frequency.Minutely ? 60_000 : 3_600_000);
-    const start = startInstant(rule);
-    const end = endBound(rule);
+    const start = ruleStartInstant(rule);
+    const end = ruleEndBound(rule);
     const spec: ScheduleSpec = {
       intervals: [{ every: periodMs, offset: ((start.getTime() % periodMs) + periodMs) % periodMs }],
       startAt: start,

@@ -5,32 +5,12 @@
  * it stuck retrying a failing workflow task. Pure and deterministic, so it runs inside workflows.
  */
 import { z } from 'zod';
+import { DispatchTargetSchema } from '../catalog/model';
 import { FREQUENCIES } from '../recurrence/types';
 import { ScheduleKind, type ScheduledRunInput } from './run-input';
 
 const text = (field: string) =>
   z.string({ error: `${field} must be a string` }).min(1, { error: `${field} must not be empty` });
-
-const TargetSchema = z.discriminatedUnion(
-  'kind',
-  [
-    z.object({
-      kind: z.literal('http'),
-      url: z
-        .string({ error: 'target.url must be a string' })
-        .regex(/^https?:\/\/\S+$/i, { error: 'target.url must be an http or https URL' }),
-      headers: z
-        .record(z.string(), z.string(), { error: 'target.headers must map names to strings' })
-        .optional(),
-    }),
-    z.object({
-      kind: z.literal('workflow'),
-      workflowType: text('target.workflowType'),
-      taskQueue: text('target.taskQueue'),
-    }),
-  ],
-  { error: 'target.kind must be "http" or "workflow"' },
-);
 
 const positive = (field: string) =>
   z.number({ error: `${field} must be a number` }).positive({ error: `${field} must be positive` });
@@ -54,7 +34,8 @@ export const ScheduledRunInputSchema = z.object(
       { error: 'recurrence must be an object' },
     ),
     requestBody: z.record(z.string(), z.unknown(), { error: 'requestBody must be a JSON object' }).optional(),
-    target: TargetSchema,
+    // The catalog's own schema: a run is given the target its runbook was registered with.
+    target: DispatchTargetSchema,
     jobContextIdentifierPath: z.string({ error: 'jobContextIdentifierPath must be a string' }).optional(),
     retry: z.object(
       {

@@ -4,16 +4,16 @@
  * (FEATURES.md A9), across generations, scoped to one solution (A10).
  */
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { formatUtcSeconds } from '../dispatch/payload';
 import { WorkflowType } from './run-input';
-import { DISPATCH_STATUS, GENERATION, JOB_CONTEXT, REFERENCE, SOLUTION } from './search-attributes';
-
-/** Set by Temporal on runs started by a schedule: the occurrence's nominal instant. */
-const SCHEDULED_START_TIME = defineSearchAttributeKey(
-  'TemporalScheduledStartTime',
-  SearchAttributeType.DATETIME,
-);
+import {
+  DISPATCH_STATUS,
+  GENERATION,
+  JOB_CONTEXT,
+  REFERENCE,
+  SCHEDULED_START_TIME,
+  SOLUTION,
+} from './search-attributes';
 
 /** One run of a schedule, as callers see it. */
 export interface RunView {

@@ -278,10 +278,10 @@ export class ScheduleGateway {
         oldEnd !== undefined && oldEnd < now
           ? new Date(Math.min(after.getTime(), Math.max(oldEnd.getTime(), now.getTime() - CATCHUP_WINDOW_MS)))
           : after;
-      const span = (this.window.minSpanMs ?? DEFAULT_WINDOW.minSpanMs) + (now.getTime() - from.getTime());
+      const minSpanMs = this.window.minSpanMs ?? DEFAULT_WINDOW.minSpanMs;
       const compiled = compileSchedule(stored.input.recurrence, from, {
         ...this.window,
-        minSpanMs: Math.max(span, this.window.minSpanMs ?? DEFAULT_WINDOW.minSpanMs),
+        minSpanMs: minSpanMs + Math.max(0, now.getTime() - from.getTime()),
       });
       result = { compiled, oldEnd, paused: stored.paused };
       const noFurther = compiled.nextOccurrenceAt === null && !stored.input.recurrence.disabled;

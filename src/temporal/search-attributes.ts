@@ -21,6 +21,12 @@ export const DISPATCH_STATUS = defineSearchAttributeKey('RunbookDispatchStatus',
 /** On a schedule: the last dispatch failure, `<triggered_at> Runbook execution failed with status <status>`. */
 export const LAST_ERROR = defineSearchAttributeKey('RunbookLastError', SearchAttributeType.KEYWORD);
 
+/** Set by Temporal itself on runs started by a schedule: the occurrence's nominal instant (not custom). */
+export const SCHEDULED_START_TIME = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);
+
 /** Every custom attribute, with its type name as the CLI's `--search-attribute Name=Type` spells it. */
 export const CUSTOM_SEARCH_ATTRIBUTES = [
   SOLUTION,

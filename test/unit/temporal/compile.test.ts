@@ -2,8 +2,14 @@
  * Compile to a Temporal schedule spec (pure): minutely/hourly become an interval spec whose matches are the
  * engine's instants; every other rule becomes a window of explicit UTC instants, exactly the engine's.
  */
-import { nextOccurrence, nextOccurrences, normalizeRecurrence } from '../../../src/recurrence';
-import { compileSchedule, endBound, instantCalendar, startInstant } from '../../../src/temporal/compile';
+import {
+  nextOccurrence,
+  nextOccurrences,
+  normalizeRecurrence,
+  ruleEndBound as endBound,
+  ruleStartInstant as startInstant,
+} from '../../../src/recurrence';
+import { compileSchedule, instantCalendar } from '../../../src/temporal/compile';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
 

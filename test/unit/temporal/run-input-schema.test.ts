@@ -44,12 +44,12 @@ test.each<[string, unknown, string[]]>([
   [
     'target url not http',
     { ...VALID, target: { kind: 'http', url: 'ftp://x' } },
-    ['target.url must be an http or https URL'],
+    ['Target url must be an http or https URL'],
   ],
   [
     'unknown target kind',
     { ...VALID, target: { kind: 'smtp' } },
-    ['target.kind must be "http" or "workflow"'],
+    ['Target kind must be "http" or "workflow"'],
   ],
   ['request body an array', { ...VALID, requestBody: [1, 2] }, ['requestBody must be a JSON object']],
   [
