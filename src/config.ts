@@ -1,12 +1,11 @@
 /**
- * Connection and deployment settings, read from the environment in one place.
+ * Settings, read from the environment in this one module and nowhere else.
  *
- * Nothing else in the project hard-codes a Temporal address, namespace or task queue: every entry point calls
- * {@link loadSettings} and passes the result down.
+ * A leaf: it imports nothing from the rest of the product and does no I/O when loaded; {@link loadSettings}
+ * only reads the environment it is given. Files named here (TLS certificates) are read by the connection
+ * module, the catalog by the catalog. Every entry point calls {@link loadSettings} and passes the result down.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_DISPATCH_RETRY, type DispatchRetryPolicy } from './temporal/run-input';
 
 /**
  * TLS to a Temporal cluster: server TLS (system roots or a CA bundle), optionally with an mTLS client
@@ -23,24 +22,72 @@ export interface TlsSettings {
   readonly serverNameOverride?: string;
 }
 
+/** Durable retry policy of a dispatch (network errors, 5xx, 429). */
+export interface DispatchRetryPolicy {
+  /** @default 10 */
+  readonly maximumAttempts: number;
+  /** @default 1000 */
+  readonly initialIntervalMs: number;
+  /** @default 2 */
+  readonly backoffCoefficient: number;
+  /** @default 300000 (5 minutes) */
+  readonly maximumIntervalMs: number;
+}
+
+/** Default dispatch retries: 10 attempts over roughly 20 minutes. */
+export const DEFAULT_DISPATCH_RETRY: DispatchRetryPolicy = {
+  maximumAttempts: 10,
+  initialIntervalMs: 1000,
+  backoffCoefficient: 2,
+  maximumIntervalMs: 300_000,
+};
+
+/** Log levels of the worker's readable log. */
+export const LogLevel = {
+  Trace: 'TRACE',
+  Debug: 'DEBUG',
+  Info: 'INFO',
+  Warn: 'WARN',
+  Error: 'ERROR',
+} as const;
+/** A log level. */
+export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
+
 /** Everything an entry point needs to reach Temporal and run the scheduler. */
 export interface Settings {
-  /** gRPC address of the Temporal frontend. @default `localhost:7233` (the embedded dev server) */
+  /** gRPC address of the Temporal frontend (`TEMPORAL_ADDRESS`). @default `localhost:7233` (the embedded dev server) */
   readonly address: string;
-  /** Temporal namespace. @default `default` */
+  /** Temporal namespace (`TEMPORAL_NAMESPACE`). @default `default` */
   readonly namespace: string;
-  /** Task queue the scheduler's worker polls. @default `runbook-scheduler` */
+  /** Task queue the scheduler's worker polls (`TEMPORAL_TASK_QUEUE`). @default `runbook-scheduler` */
   readonly taskQueue: string;
   /** TLS settings; absent for the plaintext embedded dev server. */
   readonly tls?: TlsSettings;
   /** API key for Temporal Cloud style authentication (`TEMPORAL_API_KEY`). */
   readonly apiKey?: string;
-  /** Directory of the scheduler's own data (the runbook catalog). @default `.runbook-scheduler` */
+  /** Directory of the scheduler's own data, the runbook catalog (`RUNBOOK_SCHEDULER_DATA_DIR`). @default `.runbook-scheduler` */
   readonly dataDir: string;
   /** Zone used when a recurrence omits `time_zone` where one is required; unset means "required". */
   readonly defaultTimeZone?: string;
   /** Durable retries of a dispatch (network errors, 5xx, 429). @default {@link DEFAULT_DISPATCH_RETRY} */
   readonly dispatchRetry: DispatchRetryPolicy;
+  /** Port of the HTTP API of `npm start` (`RUNBOOK_SCHEDULER_HTTP_PORT`). @default 8080 */
+  readonly httpPort: number;
+  /** Address the HTTP API binds to (`RUNBOOK_SCHEDULER_HTTP_HOST`). @default `127.0.0.1` */
+  readonly httpHost: string;
+  /**
+   * Bearer token -> solution of the HTTP API (`RUNBOOK_SCHEDULER_API_TOKENS=token=solution,…`); undefined when
+   * none are configured (then only the main job's demo token works, on loopback).
+   */
+  readonly apiTokens?: ReadonlyMap<string, string>;
+  /** Port of the main job's demo runbook endpoint (`RUNBOOK_SCHEDULER_DEMO_PORT`). @default 8090 */
+  readonly demoPort: number;
+  /** Level of the worker's readable log (`RUNBOOK_SCHEDULER_LOG_LEVEL`). @default `INFO` */
+  readonly logLevel: LogLevel;
+  /** The CLI's solution when `--solution` is not given (`RUNBOOK_SCHEDULER_SOLUTION`). */
+  readonly solution?: string;
+  /** The Temporal CLI the embedded dev server script should use (`TEMPORAL_CLI`). */
+  readonly temporalCli?: string;
 }
 
 /** Default gRPC address: the embedded dev server started by `temporal-dev.sh`. */
@@ -49,23 +96,93 @@ export const DEFAULT_ADDRESS = 'localhost:7233';
 export const DEFAULT_NAMESPACE = 'default';
 /** Default task queue of the scheduler worker. */
 export const DEFAULT_TASK_QUEUE = 'runbook-scheduler';
+/** Default port of the HTTP API. */
+export const DEFAULT_HTTP_PORT = 8080;
+/** Default port of the demo runbook endpoint. */
+export const DEFAULT_DEMO_PORT = 8090;
 
 /**
  * Reads the settings from an environment (default `process.env`).
  *
  * Variables: `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_TASK_QUEUE`, `TEMPORAL_TLS`, `TEMPORAL_TLS_CERT`,
- * `TEMPORAL_TLS_KEY`, `TEMPORAL_TLS_CA`, `TEMPORAL_TLS_SERVER_NAME`, `TEMPORAL_API_KEY`,
- * `RUNBOOK_SCHEDULER_DATA_DIR`, `RUNBOOK_SCHEDULER_DEFAULT_TIME_ZONE`, and the dispatch retry policy
+ * `TEMPORAL_TLS_KEY`, `TEMPORAL_TLS_CA`, `TEMPORAL_TLS_SERVER_NAME`, `TEMPORAL_API_KEY`, `TEMPORAL_CLI`,
+ * `RUNBOOK_SCHEDULER_DATA_DIR`, `RUNBOOK_SCHEDULER_DEFAULT_TIME_ZONE`, `RUNBOOK_SCHEDULER_HTTP_PORT`,
+ * `RUNBOOK_SCHEDULER_HTTP_HOST`, `RUNBOOK_SCHEDULER_API_TOKENS`, `RUNBOOK_SCHEDULER_DEMO_PORT`,
+ * `RUNBOOK_SCHEDULER_LOG_LEVEL`, `RUNBOOK_SCHEDULER_SOLUTION`, and the dispatch retry policy
  * `RUNBOOK_DISPATCH_MAX_ATTEMPTS`, `RUNBOOK_DISPATCH_INITIAL_INTERVAL_MS`, `RUNBOOK_DISPATCH_BACKOFF`,
  * `RUNBOOK_DISPATCH_MAX_INTERVAL_MS`.
  *
- * @throws {@link SettingsError} when only one of the TLS certificate and key is given, or a number is malformed.
+ * @throws {@link SettingsError} naming the variable when a value is malformed or two contradict each other.
  */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const value = (name: string): string | undefined => {
     const v = env[name]?.trim();
     return v ? v : undefined;
   };
+  const number = (name: string, fallback: number, min: number): number => {
+    const text = value(name);
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min)
+      throw new SettingsError(`${name} must be a number >= ${min}, got "${text}"`);
+    return n;
+  };
+  const port = (name: string, fallback: number): number => {
+    const text = value(name);
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n > 65_535)
+      throw new SettingsError(`${name} must be a port number from 0 to 65535, got "${text}"`);
+    return n;
+  };
+  const tls = tlsOf(value);
+  const dispatchRetry: DispatchRetryPolicy = {
+    maximumAttempts: Math.floor(
+      number('RUNBOOK_DISPATCH_MAX_ATTEMPTS', DEFAULT_DISPATCH_RETRY.maximumAttempts, 1),
+    ),
+    initialIntervalMs: number(
+      'RUNBOOK_DISPATCH_INITIAL_INTERVAL_MS',
+      DEFAULT_DISPATCH_RETRY.initialIntervalMs,
+      1,
+    ),
+    backoffCoefficient: number('RUNBOOK_DISPATCH_BACKOFF', DEFAULT_DISPATCH_RETRY.backoffCoefficient, 1),
+    maximumIntervalMs: number(
+      'RUNBOOK_DISPATCH_MAX_INTERVAL_MS',
+      DEFAULT_DISPATCH_RETRY.maximumIntervalMs,
+      1,
+    ),
+  };
+  const logLevelText = (value('RUNBOOK_SCHEDULER_LOG_LEVEL') ?? LogLevel.Info).toUpperCase();
+  const levels: readonly string[] = Object.values(LogLevel);
+  if (!levels.includes(logLevelText)) {
+    throw new SettingsError(
+      `RUNBOOK_SCHEDULER_LOG_LEVEL must be one of ${levels.join(', ')}, got "${value('RUNBOOK_SCHEDULER_LOG_LEVEL')}"`,
+    );
+  }
+  const tokensText = value('RUNBOOK_SCHEDULER_API_TOKENS');
+  const optional = {
+    tls,
+    apiKey: value('TEMPORAL_API_KEY'),
+    defaultTimeZone: value('RUNBOOK_SCHEDULER_DEFAULT_TIME_ZONE'),
+    apiTokens: tokensText === undefined ? undefined : parseTokens(tokensText),
+    solution: value('RUNBOOK_SCHEDULER_SOLUTION'),
+    temporalCli: value('TEMPORAL_CLI'),
+  };
+  return {
+    address: value('TEMPORAL_ADDRESS') ?? DEFAULT_ADDRESS,
+    namespace: value('TEMPORAL_NAMESPACE') ?? DEFAULT_NAMESPACE,
+    taskQueue: value('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
+    dataDir: path.resolve(value('RUNBOOK_SCHEDULER_DATA_DIR') ?? '.runbook-scheduler'),
+    dispatchRetry,
+    httpPort: port('RUNBOOK_SCHEDULER_HTTP_PORT', DEFAULT_HTTP_PORT),
+    httpHost: value('RUNBOOK_SCHEDULER_HTTP_HOST') ?? '127.0.0.1',
+    demoPort: port('RUNBOOK_SCHEDULER_DEMO_PORT', DEFAULT_DEMO_PORT),
+    logLevel: logLevelText as LogLevel,
+    ...definedOnly(optional),
+  };
+}
+
+function tlsOf(value: (name: string) => string | undefined): TlsSettings | undefined {
   const cert = value('TEMPORAL_TLS_CERT');
   const key = value('TEMPORAL_TLS_KEY');
   if ((cert === undefined) !== (key === undefined)) {
@@ -86,49 +203,35 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   // Server TLS alone (system roots or a CA) is a cluster setup too, not only mTLS: a CA or server name without a
   // client certificate must not fall back to plaintext.
-  const tls: TlsSettings | undefined = wantsTls
-    ? {
-        ...(cert && key ? { clientCertPath: cert, clientKeyPath: key } : {}),
-        ...(ca ? { serverRootCaPath: ca } : {}),
-        ...(serverName ? { serverNameOverride: serverName } : {}),
-      }
-    : undefined;
-  const number = (name: string, fallback: number, min: number): number => {
-    const text = value(name);
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isFinite(n) || n < min)
-      throw new SettingsError(`${name} must be a number >= ${min}, got "${text}"`);
-    return n;
-  };
-  const dispatchRetry: DispatchRetryPolicy = {
-    maximumAttempts: Math.floor(
-      number('RUNBOOK_DISPATCH_MAX_ATTEMPTS', DEFAULT_DISPATCH_RETRY.maximumAttempts, 1),
-    ),
-    initialIntervalMs: number(
-      'RUNBOOK_DISPATCH_INITIAL_INTERVAL_MS',
-      DEFAULT_DISPATCH_RETRY.initialIntervalMs,
-      1,
-    ),
-    backoffCoefficient: number('RUNBOOK_DISPATCH_BACKOFF', DEFAULT_DISPATCH_RETRY.backoffCoefficient, 1),
-    maximumIntervalMs: number(
-      'RUNBOOK_DISPATCH_MAX_INTERVAL_MS',
-      DEFAULT_DISPATCH_RETRY.maximumIntervalMs,
-      1,
-    ),
-  };
-  const apiKey = value('TEMPORAL_API_KEY');
-  const defaultTimeZone = value('RUNBOOK_SCHEDULER_DEFAULT_TIME_ZONE');
-  return {
-    address: value('TEMPORAL_ADDRESS') ?? DEFAULT_ADDRESS,
-    namespace: value('TEMPORAL_NAMESPACE') ?? DEFAULT_NAMESPACE,
-    taskQueue: value('TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
-    dataDir: path.resolve(value('RUNBOOK_SCHEDULER_DATA_DIR') ?? '.runbook-scheduler'),
-    dispatchRetry,
-    ...(tls ? { tls } : {}),
-    ...(apiKey ? { apiKey } : {}),
-    ...(defaultTimeZone ? { defaultTimeZone } : {}),
-  };
+  if (!wantsTls) return undefined;
+  return definedOnly({
+    clientCertPath: cert,
+    clientKeyPath: key,
+    serverRootCaPath: ca,
+    serverNameOverride: serverName,
+  });
+}
+
+/**
+ * Parses `RUNBOOK_SCHEDULER_API_TOKENS`: comma-separated `token=solution` pairs.
+ * @throws {@link SettingsError} naming the malformed entry.
+ */
+export function parseTokens(text: string): Map<string, string> {
+  const tokens = new Map<string, string>();
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const at = entry.indexOf('=');
+    if (at <= 0 || at === entry.length - 1) {
+      // The token itself is a secret: name the entry by position, never by value.
+      throw new SettingsError(
+        `RUNBOOK_SCHEDULER_API_TOKENS entry ${tokens.size + 1} must be token=solution`,
+      );
+    }
+    tokens.set(entry.slice(0, at), entry.slice(at + 1));
+  }
+  return tokens;
 }
 
 /** True when the address points at this machine, where the embedded dev server may be started. */
@@ -137,18 +240,16 @@ export function isLocalAddress(address: string): boolean {
   return host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '0.0.0.0';
 }
 
-/** Reads the PEM files named by {@link TlsSettings} into the shape the Temporal SDK expects. */
-export function readTlsConfig(tls: TlsSettings): {
-  clientCertPair?: { crt: Buffer; key: Buffer };
-  serverRootCACertificate?: Buffer;
-  serverNameOverride?: string;
-} {
-  return {
-    ...(tls.clientCertPath && tls.clientKeyPath
-      ? { clientCertPair: { crt: readFileSync(tls.clientCertPath), key: readFileSync(tls.clientKeyPath) } }
-      : {}),
-    ...(tls.serverRootCaPath ? { serverRootCACertificate: readFileSync(tls.serverRootCaPath) } : {}),
-    ...(tls.serverNameOverride ? { serverNameOverride: tls.serverNameOverride } : {}),
+/** The port of a `host:port` address. @default 7233 when it names none */
+export function portOf(address: string): number {
+  const match = /:(\d+)$/.exec(address);
+  return match ? Number(match[1]) : 7233;
+}
+
+/** The object without its undefined members, for `exactOptionalPropertyTypes`-style settings. */
+function definedOnly<T extends Record<string, unknown>>(object: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
   };
 }
 

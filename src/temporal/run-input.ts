@@ -5,6 +5,9 @@
 import type { DispatchTarget } from '../catalog/model';
 import type { JsonObject } from '../dispatch/payload';
 import type { Recurrence } from '../recurrence';
+import type { DispatchRetryPolicy } from '../config';
+
+export type { DispatchRetryPolicy } from '../config';
 
 /** Which trigger a schedule belongs to. */
 export const ScheduleKind = {
@@ -15,26 +18,6 @@ export const ScheduleKind = {
 } as const;
 /** Which trigger a schedule belongs to. */
 export type ScheduleKind = (typeof ScheduleKind)[keyof typeof ScheduleKind];
-
-/** Durable retry policy of a dispatch (network errors, 5xx, 429). */
-export interface DispatchRetryPolicy {
-  /** @default 10 */
-  readonly maximumAttempts: number;
-  /** @default 1000 */
-  readonly initialIntervalMs: number;
-  /** @default 2 */
-  readonly backoffCoefficient: number;
-  /** @default 300000 (5 minutes) */
-  readonly maximumIntervalMs: number;
-}
-
-/** Default dispatch retries: 10 attempts over roughly 20 minutes. */
-export const DEFAULT_DISPATCH_RETRY: DispatchRetryPolicy = {
-  maximumAttempts: 10,
-  initialIntervalMs: 1000,
-  backoffCoefficient: 2,
-  maximumIntervalMs: 300_000,
-};
 
 /** Everything a run needs, carried in the schedule's action arguments (updated in place by Update Schedule). */
 export interface ScheduledRunInput {

@@ -8,7 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { normalizeRecurrence } from '../../src/recurrence';
-import { DEFAULT_DISPATCH_RETRY, ScheduleKind, type ScheduledRunInput } from '../../src/temporal/run-input';
+import { DEFAULT_DISPATCH_RETRY } from '../../src/config';
+import { ScheduleKind, type ScheduledRunInput } from '../../src/temporal/run-input';
 import { ScheduleGateway, newGeneration, scheduleIdFor } from '../../src/temporal/schedules';
 import { connectTestClient, uniqueId, waitFor, type TestClient } from './harness';
 

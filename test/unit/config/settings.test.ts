@@ -9,8 +9,8 @@ import {
   loadSettings,
   readTlsConfig,
   SettingsError,
+  DEFAULT_DISPATCH_RETRY,
 } from '../../../src/config';
-import { DEFAULT_DISPATCH_RETRY } from '../../../src/temporal/run-input';
 
 test('an empty environment means the embedded dev server', () => {
   const settings = loadSettings({});

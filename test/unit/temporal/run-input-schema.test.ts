@@ -3,11 +3,8 @@
  * product writes passes unchanged, and each malformed field is named in its message.
  */
 import { normalizeRecurrence } from '../../../src/recurrence';
-import {
-  DEFAULT_DISPATCH_RETRY,
-  ScheduleKind,
-  type ScheduledRunInput,
-} from '../../../src/temporal/run-input';
+import { DEFAULT_DISPATCH_RETRY } from '../../../src/config';
+import { ScheduleKind, type ScheduledRunInput } from '../../../src/temporal/run-input';
 import { checkScheduledRunInput, invalidRunInputMessage } from '../../../src/temporal/run-input-schema';
 
 const VALID: ScheduledRunInput = {
