@@ -5,7 +5,8 @@
 import type { Client } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import type { WindowOptions } from '../src/temporal/compile';
-import { CATCHUP_WINDOW_MS, ScheduleGateway } from '../src/temporal/schedules';
+import { TemporalScheduleGateway } from '../src/temporal/schedule-gateway';
+import { CATCHUP_WINDOW_MS } from '../src/temporal/schedule-options';
 import { dispatchHttp } from './dispatch-http';
 
 export type { HttpDispatchInput } from './dispatch-http';
@@ -21,7 +22,7 @@ export interface ActivityDeps {
 
 /** Builds the activity implementations registered by the worker. */
 export function createActivities(deps: ActivityDeps) {
-  const gateway = new ScheduleGateway(deps.client, deps.taskQueue, deps.window);
+  const gateway = new TemporalScheduleGateway(deps.client, deps.taskQueue, deps.window);
   const now = deps.now ?? (() => new Date());
   return {
     dispatchHttp,

@@ -8,7 +8,7 @@ import type { Settings } from './config';
 import { SchedulerService } from './connector/scheduler-service';
 import { connectClient } from './temporal/connection';
 import type { WindowOptions } from './temporal/compile';
-import { ScheduleGateway } from './temporal/schedules';
+import { TemporalScheduleGateway } from './temporal/schedule-gateway';
 
 /** The wired application. */
 export interface App {
@@ -26,7 +26,7 @@ export async function createApp(
 ): Promise<App> {
   const client = options.client ?? (await connectClient(settings));
   const catalog = new FileRunbookCatalog(settings.dataDir);
-  const gateway = new ScheduleGateway(client, settings.taskQueue, options.window);
+  const gateway = new TemporalScheduleGateway(client, settings.taskQueue, options.window);
   const service = new SchedulerService({
     catalog,
     gateway,

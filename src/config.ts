@@ -225,9 +225,7 @@ export function parseTokens(text: string): Map<string, string> {
     const at = entry.indexOf('=');
     if (at <= 0 || at === entry.length - 1) {
       // The token itself is a secret: name the entry by position, never by value.
-      throw new SettingsError(
-        `RUNBOOK_SCHEDULER_API_TOKENS entry ${tokens.size + 1} must be token=solution`,
-      );
+      throw new SettingsError(`RUNBOOK_SCHEDULER_API_TOKENS entry ${tokens.size + 1} must be token=solution`);
     }
     tokens.set(entry.slice(0, at), entry.slice(at + 1));
   }
@@ -247,7 +245,9 @@ export function portOf(address: string): number {
 }
 
 /** The object without its undefined members, for `exactOptionalPropertyTypes`-style settings. */
-function definedOnly<T extends Record<string, unknown>>(object: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+function definedOnly<T extends Record<string, unknown>>(
+  object: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as {
     [K in keyof T]?: Exclude<T[K], undefined>;
   };

@@ -3,12 +3,21 @@
  * core, and the pieces a host process needs to run the worker and the HTTP API.
  */
 export { createApp, type App } from './app';
-export { loadSettings, type Settings, type TlsSettings, SettingsError } from './config';
+export {
+  loadSettings,
+  parseTokens,
+  DEFAULT_DISPATCH_RETRY,
+  type DispatchRetryPolicy,
+  type Settings,
+  type TlsSettings,
+  SettingsError,
+} from './config';
 export * from './recurrence';
 export {
   SchedulerService,
   type CreateScheduleOutput,
   type ScheduleView,
+  type Success,
   type SchedulerServiceDeps,
 } from './connector/scheduler-service';
 export { ScheduleActionError, ActionErrorCode, Messages } from './connector/errors';
@@ -17,8 +26,21 @@ export * from './catalog/model';
 export type { RunbookCatalog } from './catalog/catalog';
 export { FileRunbookCatalog } from './catalog/file-catalog';
 export { compileSchedule, type CompiledSchedule, type WindowOptions } from './temporal/compile';
-export { ScheduleGateway, scheduleIdFor } from './temporal/schedules';
+export {
+  TemporalScheduleGateway,
+  type ScheduleGateway,
+  type StoredSchedule,
+} from './temporal/schedule-gateway';
+export { scheduleIdFor } from './temporal/schedule-ids';
+export { UnavailableError, Dependency } from './errors';
+export {
+  ScheduleAlreadyExistsError,
+  ScheduleNotFoundError,
+  ScheduleWriteConflictError,
+} from './temporal/temporal-errors';
+export { ScheduleActions } from './connector/schedule-actions';
+export { RunbookRegistry } from './connector/runbook-registry';
 export { createSchedulerWorker, ensureSweepSchedule } from './worker';
-export { startHttpApi, parseTokens } from './api/http-api';
+export { startHttpApi } from './api/http-api';
 export { buildDispatchPayload, idempotencyKey, type DispatchPayload } from './dispatch/payload';
 export { resolveJobContextIdentifier } from './dispatch/job-context';

@@ -8,13 +8,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { createApp } from './app';
 import { TriggerTemplate } from './catalog/model';
-import { isLocalAddress, loadSettings, type Settings } from './config';
-import { parseTokens, startHttpApi } from './api/http-api';
-import { connectWorker, ensureSearchAttributes } from './temporal/connection';
+import { isLocalAddress, loadSettings, portOf, SettingsError, type Settings } from './config';
+import { startHttpApi } from './api/http-api';
+import { connectWorker, ensureSearchAttributes, isReachable } from './temporal/connection';
 import { createSchedulerWorker, ensureSweepSchedule } from './worker';
 
 /** Uuid of the demo runbook registered by the main job. */
@@ -22,19 +21,26 @@ export const DEMO_RUNBOOK_UUID = '00000000-0000-4000-8000-00000000de00';
 /** Solution of the demo runbook. */
 export const DEMO_SOLUTION = 'demo';
 
-async function reachable(settings: Settings): Promise<boolean> {
-  try {
-    const connection = await Connection.connect({ address: settings.address, connectTimeout: 2_000 });
-    await connection.workflowService.getSystemInfo({});
-    await connection.close();
-    return true;
-  } catch {
-    return false;
+/** Bearer token of the demo solution, accepted only when no tokens are configured and only on loopback. */
+export const DEMO_TOKEN = 'demo-token';
+
+/**
+ * The API's tokens: the configured ones, else the demo token, which is refused on an address other machines
+ * can reach (anyone could use it).
+ * @throws {@link SettingsError} when no tokens are configured and the API would bind beyond loopback.
+ */
+function apiTokensOf(settings: Settings): ReadonlyMap<string, string> {
+  if (settings.apiTokens) return settings.apiTokens;
+  if (!isLocalAddress(settings.httpHost) || settings.httpHost === '0.0.0.0') {
+    throw new SettingsError(
+      `RUNBOOK_SCHEDULER_API_TOKENS is required when the HTTP API binds to ${settings.httpHost} (beyond loopback)`,
+    );
   }
+  return new Map([[DEMO_TOKEN, DEMO_SOLUTION]]);
 }
 
 async function ensureServer(settings: Settings): Promise<void> {
-  if (await reachable(settings)) {
+  if (await isReachable(settings)) {
     console.log(`Temporal is reachable at ${settings.address} (namespace ${settings.namespace})`);
     return;
   }
@@ -43,18 +49,19 @@ async function ensureServer(settings: Settings): Promise<void> {
       `Temporal is not reachable at ${settings.address}; check TEMPORAL_ADDRESS and TLS settings`,
     );
   }
-  const port = /:(\d+)$/.exec(settings.address)?.[1] ?? '7233';
   console.log(`Nothing answers at ${settings.address}: starting the embedded Temporal dev server...`);
   const script = path.join(__dirname, '..', 'temporal-dev.sh');
   const { stdout } = await promisify(execFile)(script, ['start'], {
-    env: { ...process.env, TEMPORAL_DEV_PORT: port, TEMPORAL_NAMESPACE: settings.namespace },
+    // The script reads its own TEMPORAL_DEV_* settings; these two follow the product's.
+    env: {
+      ...process.env,
+      TEMPORAL_DEV_PORT: String(portOf(settings.address)),
+      TEMPORAL_NAMESPACE: settings.namespace,
+    },
     maxBuffer: 10 * 1024 * 1024,
   });
   process.stdout.write(stdout);
 }
-
-/** Port of the demo runbook endpoint (`RUNBOOK_SCHEDULER_DEMO_PORT`). @default 8090 */
-const DEMO_RUNBOOK_PORT = Number(process.env.RUNBOOK_SCHEDULER_DEMO_PORT ?? 8090);
 
 function listen(server: http.Server, port: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -67,7 +74,7 @@ function listen(server: http.Server, port: number): Promise<void> {
 }
 
 /** A stand-in runbook endpoint that logs each fire in a line a person can read. */
-async function startDemoRunbook(): Promise<{ server: http.Server; url: string }> {
+async function startDemoRunbook(demoPort: number): Promise<{ server: http.Server; url: string }> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -88,10 +95,10 @@ async function startDemoRunbook(): Promise<{ server: http.Server; url: string }>
   });
   // A fixed port, so fires that a previous run's schedule catches up on after an outage still reach a listener.
   try {
-    await listen(server, DEMO_RUNBOOK_PORT);
+    await listen(server, demoPort);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    console.log(`Port ${DEMO_RUNBOOK_PORT} is taken; the demo runbook listens on a free port instead`);
+    console.log(`Port ${demoPort} is taken; the demo runbook listens on a free port instead`);
     await listen(server, 0);
   }
   const { port } = server.address() as AddressInfo;
@@ -102,8 +109,7 @@ async function startDemoRunbook(): Promise<{ server: http.Server; url: string }>
  * One readable line per log entry: workflow milestones and warnings, without the SDK's bundler chatter.
  * `RUNBOOK_SCHEDULER_LOG_LEVEL=DEBUG` shows everything.
  */
-function installReadableLogger(): void {
-  const level = (process.env.RUNBOOK_SCHEDULER_LOG_LEVEL ?? 'INFO') as LogEntry['level'];
+function installReadableLogger(level: Settings['logLevel']): void {
   Runtime.install({
     logger: new DefaultLogger(level, (entry: LogEntry) => {
       const meta = entry.meta ?? {};
@@ -117,8 +123,9 @@ function installReadableLogger(): void {
 }
 
 async function run(): Promise<void> {
-  installReadableLogger();
   const settings = loadSettings();
+  installReadableLogger(settings.logLevel);
+  const tokens = apiTokensOf(settings);
   await ensureServer(settings);
   const app = await createApp(settings);
   const added = await ensureSearchAttributes(app.client);
@@ -126,13 +133,8 @@ async function run(): Promise<void> {
 
   const connection = await connectWorker(settings);
   const worker = await createSchedulerWorker({ settings, client: app.client, connection });
-  const demo = await startDemoRunbook();
-  const tokens = parseTokens(process.env.RUNBOOK_SCHEDULER_API_TOKENS ?? `demo-token=${DEMO_SOLUTION}`);
-  const api = await startHttpApi(
-    app.service,
-    tokens,
-    Number(process.env.RUNBOOK_SCHEDULER_HTTP_PORT ?? 8080),
-  );
+  const demo = await startDemoRunbook(settings.demoPort);
+  const api = await startHttpApi(app.service, tokens, settings.httpPort, settings.httpHost);
 
   const runbook = await app.service.registerRunbook({
     uuid: DEMO_RUNBOOK_UUID,
@@ -148,7 +150,13 @@ async function run(): Promise<void> {
   const reference =
     runbook.trigger.template === TriggerTemplate.Scheduler ? runbook.trigger.schedule_reference : '';
   console.log(`Worker polling task queue "${settings.taskQueue}" on ${settings.address}`);
-  console.log(`HTTP API on http://127.0.0.1:${api.port}/v1 (token: see RUNBOOK_SCHEDULER_API_TOKENS)`);
+  console.log(
+    `HTTP API on http://${settings.httpHost}:${api.port}/v1 (${
+      settings.apiTokens
+        ? 'tokens of RUNBOOK_SCHEDULER_API_TOKENS'
+        : `demo token "${DEMO_TOKEN}", loopback only`
+    })`,
+  );
   console.log(
     `Demo schedule "${reference}" fires every minute; Temporal Web UI: http://localhost:8233/schedules`,
   );

@@ -3,17 +3,12 @@
  * and sweeps once on start so windows that ran dry while no worker was up are re-armed (and backfilled).
  */
 import path from 'node:path';
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Settings } from './config';
 import type { WindowOptions } from './temporal/compile';
-import { WorkflowType } from './temporal/run-input';
-
-/** Id of the Temporal schedule that runs the re-arm sweep. */
-export const SWEEP_SCHEDULE_ID = 'runbook-scheduler-sweep';
-/** How often the sweep runs. */
-export const SWEEP_EVERY_MS = 3_600_000;
+import { TemporalScheduleGateway } from './temporal/schedule-gateway';
 
 /** Options of {@link createSchedulerWorker}. */
 export interface SchedulerWorkerOptions {
@@ -41,22 +36,7 @@ export async function createSchedulerWorker(options: SchedulerWorkerOptions): Pr
   });
 }
 
-/** Creates the sweep schedule if missing, then triggers one sweep now. */
+/** Creates the sweep schedule if missing (through the schedule gateway), then triggers one sweep now. */
 export async function ensureSweepSchedule(client: Client, settings: Settings): Promise<void> {
-  try {
-    await client.schedule.create({
-      scheduleId: SWEEP_SCHEDULE_ID,
-      spec: { intervals: [{ every: SWEEP_EVERY_MS }] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: WorkflowType.Sweep,
-        taskQueue: settings.taskQueue,
-        staticSummary: 'Re-arms the rolling windows of every runbook schedule',
-      },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: SWEEP_EVERY_MS },
-    });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  await client.schedule.getHandle(SWEEP_SCHEDULE_ID).trigger();
+  await new TemporalScheduleGateway(client, settings.taskQueue).ensureSweepSchedule();
 }

@@ -38,4 +38,6 @@ export const Messages = {
   updateNotFound: 'Failed to update schedule: Schedule not found',
   updateFailed: 'Failed to update schedule: Schedule update failed',
   registerFailed: (error: string) => `Failed to register schedule: ${error}`,
+  /** A reference with no schedule in the caller's solution (get, pause, resume, trigger). */
+  scheduleNotFound: 'Schedule not found',
 } as const;

@@ -1,13 +1,36 @@
 /**
- * Connections to Temporal, built from {@link Settings} only.
+ * The one connection path to Temporal: the options (address, namespace, TLS files, API key) are built here once
+ * from {@link Settings}, and the client, the worker, `npm start`'s reachability probe and the test harness all
+ * connect through this module.
  */
-import { Client, Connection } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { readTlsConfig, type Settings } from '../config';
-import { CUSTOM_SEARCH_ATTRIBUTES } from './search-attributes';
 import { temporal } from '@temporalio/proto';
+import type { Settings, TlsSettings } from '../config';
+import { CUSTOM_SEARCH_ATTRIBUTES } from './search-attributes';
+import { translating } from './temporal-errors';
 
-function connectionOptions(settings: Settings) {
+/** Reads the PEM files named by {@link TlsSettings} into the shape the Temporal SDK expects. */
+export function readTlsConfig(tls: TlsSettings): TLSConfig {
+  return {
+    ...(tls.clientCertPath && tls.clientKeyPath
+      ? { clientCertPair: { crt: readFileSync(tls.clientCertPath), key: readFileSync(tls.clientKeyPath) } }
+      : {}),
+    ...(tls.serverRootCaPath ? { serverRootCACertificate: readFileSync(tls.serverRootCaPath) } : {}),
+    ...(tls.serverNameOverride ? { serverNameOverride: tls.serverNameOverride } : {}),
+  };
+}
+
+/**
+ * Connection options of the settings: address, TLS (files read now) and API key. Both the client's
+ * {@link Connection} and the worker's {@link NativeConnection} take this shape.
+ */
+export function connectionOptions(settings: Settings): {
+  address: string;
+  tls?: TLSConfig;
+  apiKey?: string;
+} {
   return {
     address: settings.address,
     ...(settings.tls ? { tls: readTlsConfig(settings.tls) } : {}),
@@ -15,15 +38,39 @@ function connectionOptions(settings: Settings) {
   };
 }
 
-/** Connects a client to the configured namespace. */
+/**
+ * Connects a client to the configured namespace.
+ * @throws {@link UnavailableError} when Temporal cannot be reached.
+ */
 export async function connectClient(settings: Settings): Promise<Client> {
-  const connection = await Connection.connect(connectionOptions(settings));
+  const connection = await translating('', () => Connection.connect(connectionOptions(settings)));
   return new Client({ connection, namespace: settings.namespace });
 }
 
-/** Connects the native connection a worker needs. */
+/**
+ * Connects the native connection a worker needs.
+ * @throws {@link UnavailableError} when Temporal cannot be reached.
+ */
 export async function connectWorker(settings: Settings): Promise<NativeConnection> {
-  return await NativeConnection.connect(connectionOptions(settings));
+  return await translating('', () => NativeConnection.connect(connectionOptions(settings)));
+}
+
+/**
+ * True when the configured Temporal answers (with the same TLS and API key as every other connection) within
+ * `timeoutMs`.
+ */
+export async function isReachable(settings: Settings, timeoutMs = 2_000): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ ...connectionOptions(settings), connectTimeout: timeoutMs });
+    await connection.workflowService.getSystemInfo({});
+    return true;
+  } catch {
+    // Any failure to connect or answer means "not reachable"; the caller says what to check.
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
 }
 
 /**

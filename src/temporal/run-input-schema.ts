@@ -51,6 +51,7 @@ export const ScheduledRunInputSchema = z.object(
       },
       { error: 'retry must be an object' },
     ),
+    revision: z.string({ error: 'revision must be a string' }).optional(),
   },
   { error: 'the run input must be an object' },
 );

@@ -34,6 +34,11 @@ export interface ScheduledRunInput {
   /** Dynamic Scheduler runbooks: the dot path of the job context identifier. */
   readonly jobContextIdentifierPath?: string;
   readonly retry: DispatchRetryPolicy;
+  /**
+   * Changes with every write of the schedule, so the writer can read it back and see that its write took
+   * (Temporal drops a write with a stale conflict token without an error). Runs ignore it.
+   */
+  readonly revision?: string;
 }
 
 /** Outcome of one run, as its workflow result. */

@@ -10,7 +10,9 @@ import { randomUUID } from 'node:crypto';
 import { normalizeRecurrence } from '../../src/recurrence';
 import { DEFAULT_DISPATCH_RETRY } from '../../src/config';
 import { ScheduleKind, type ScheduledRunInput } from '../../src/temporal/run-input';
-import { ScheduleGateway, newGeneration, scheduleIdFor } from '../../src/temporal/schedules';
+import { TemporalScheduleGateway } from '../../src/temporal/schedule-gateway';
+import { newGeneration, scheduleIdFor } from '../../src/temporal/schedule-ids';
+import { scheduleMemo } from '../../src/temporal/schedule-options';
 import { connectTestClient, uniqueId, waitFor, type TestClient } from './harness';
 
 jest.setTimeout(120_000);
@@ -43,18 +45,6 @@ function runInput(recurrence: Record<string, unknown>, now: Date): ScheduledRunI
   };
 }
 
-function memoOf(input: ScheduledRunInput, now: Date) {
-  return {
-    product: 'runbook-scheduler' as const,
-    kind: input.kind,
-    solution: input.solution,
-    reference: input.reference,
-    runbookUuid: input.runbookUuid,
-    generation: input.generation,
-    createdAt: now.toISOString(),
-  };
-}
-
 /** The nominal instants of the runs the schedule started, as their workflow ids carry them. */
 async function firedInstants(input: ScheduledRunInput): Promise<string[]> {
   const description = await t.client.schedule.getHandle(input.scheduleId).describe();
@@ -80,9 +70,9 @@ test('a first occurrence that passed while the schedule was written is fired, wi
   // The service's clock read "now" two seconds ago and chose the next whole second: it has passed since.
   const clockAtCreate = new Date(Math.floor(Date.now() / 1000) * 1000 - 2000);
   const input = runInput({ frequency: 'no_repeat' }, clockAtCreate);
-  const gateway = new ScheduleGateway(t.client, uniqueId('idle'));
+  const gateway = new TemporalScheduleGateway(t.client, uniqueId('idle'));
   try {
-    const compiled = await gateway.create(input, memoOf(input, clockAtCreate), clockAtCreate);
+    const compiled = await gateway.create(input, scheduleMemo(input, clockAtCreate), clockAtCreate);
     const instant = compiled.nextOccurrenceAt?.toISOString().replace('.000Z', 'Z');
     expect(compiled.nextOccurrenceAt?.getTime()).toBe(clockAtCreate.getTime() + 1000);
     expect(
@@ -109,10 +99,10 @@ test('the sweep fires the instants a dry window missed, and the new window goes 
     createdAt,
   );
   const tiny = { minCount: 1, minSpanMs: 0, maxCount: 1, forceWindow: true };
-  const creator = new ScheduleGateway(t.client, uniqueId('idle'), tiny, () => createdAt);
-  const sweeper = new ScheduleGateway(t.client, uniqueId('idle'), { forceWindow: true });
+  const creator = new TemporalScheduleGateway(t.client, uniqueId('idle'), tiny, () => createdAt);
+  const sweeper = new TemporalScheduleGateway(t.client, uniqueId('idle'), { forceWindow: true });
   try {
-    await creator.create(input, memoOf(input, createdAt), createdAt);
+    await creator.create(input, scheduleMemo(input, createdAt), createdAt);
     expect(await firedInstants(input)).toEqual([]);
 
     // What the periodic sweep does: re-arm from now.

@@ -10,7 +10,7 @@ import { msNumberToTs, tsToMs } from '@temporalio/common/lib/time';
 import { TriggerTemplate } from '../../src/catalog/model';
 import { nextOccurrence, nextOccurrences, normalizeRecurrence, type Recurrence } from '../../src/recurrence';
 import { compileSchedule } from '../../src/temporal/compile';
-import { scheduleIdFor } from '../../src/temporal/schedules';
+import { scheduleIdFor } from '../../src/temporal/schedule-ids';
 import { connectTestClient, startHttpReceiver, uniqueId, waitFor, type TestClient } from './harness';
 import { startScheduler } from './scheduler-fixture';
 

@@ -12,7 +12,7 @@ import { Messages } from '../../src/connector/errors';
 import type { ScheduleView } from '../../src/connector/scheduler-service';
 import { formatUtcSeconds } from '../../src/dispatch/payload';
 import { NoOccurrenceReason, nextOccurrence, nextOccurrences, type Recurrence } from '../../src/recurrence';
-import { scheduleIdFor } from '../../src/temporal/schedules';
+import { scheduleIdFor } from '../../src/temporal/schedule-ids';
 import { GENERATION, REFERENCE, RUNBOOK, SOLUTION } from '../../src/temporal/search-attributes';
 import {
   SEED_WEEKLY,

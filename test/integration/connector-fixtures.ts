@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ScheduleNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TriggerTemplate, type DispatchTarget } from '../../src/catalog/model';
 import type { CreateScheduleOutput, SchedulerService } from '../../src/connector/scheduler-service';
-import { scheduleIdFor } from '../../src/temporal/schedules';
+import { scheduleIdFor } from '../../src/temporal/schedule-ids';
 import { sleep, startHttpReceiver, waitFor, type HttpReceiver, type RecordedRequest } from './harness';
 import { startScheduler, type SchedulerFixture, type SchedulerFixtureOptions } from './scheduler-fixture';
 

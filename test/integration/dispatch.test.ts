@@ -20,7 +20,7 @@ import { boundedIdentifier } from '../../src/dispatch/job-context';
 import { dispatchFailureMessage } from '../../src/dispatch/outcome';
 import { connectWorker } from '../../src/temporal/connection';
 import type { DispatchRetryPolicy, ScheduledRunResult } from '../../src/temporal/run-input';
-import { scheduleIdFor } from '../../src/temporal/schedules';
+import { scheduleIdFor } from '../../src/temporal/schedule-ids';
 import { DISPATCH_STATUS, JOB_CONTEXT } from '../../src/temporal/search-attributes';
 import { finishSignal, payloadQuery } from '../fixtures/runbook-workflows';
 import { createDailySchedule, fireNow, type DailyScheduleOptions } from './connector-fixtures';

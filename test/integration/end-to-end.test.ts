@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { TriggerTemplate } from '../../src/catalog/model';
-import { scheduleIdFor } from '../../src/temporal/schedules';
+import { scheduleIdFor } from '../../src/temporal/schedule-ids';
 import { startHttpReceiver, uniqueId, waitFor, type HttpReceiver } from './harness';
 import { startScheduler, type SchedulerFixture } from './scheduler-fixture';
 

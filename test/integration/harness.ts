@@ -12,7 +12,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DEFAULT_NAMESPACE, loadSettings, readTlsConfig, type Settings } from '../../src/config';
+import { DEFAULT_NAMESPACE, loadSettings, type Settings } from '../../src/config';
+import { connectionOptions } from '../../src/temporal/connection';
 
 /** Root of the checkout. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -48,11 +49,7 @@ export interface TestClient {
 
 /** Connects a {@link Client} to the test server (or to `settings`, e.g. another server a test started). */
 export async function connectTestClient(settings: Settings = testSettings()): Promise<TestClient> {
-  const connection = await Connection.connect({
-    address: settings.address,
-    ...(settings.tls ? { tls: readTlsConfig(settings.tls) } : {}),
-    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
-  });
+  const connection = await Connection.connect(connectionOptions(settings));
   const client = new Client({ connection, namespace: settings.namespace });
   return { client, connection, settings, close: () => connection.close() };
 }

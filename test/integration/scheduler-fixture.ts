@@ -12,7 +12,7 @@ import { SchedulerService } from '../../src/connector/scheduler-service';
 import type { WindowOptions } from '../../src/temporal/compile';
 import { connectWorker } from '../../src/temporal/connection';
 import type { DispatchRetryPolicy } from '../../src/temporal/run-input';
-import { ScheduleGateway } from '../../src/temporal/schedules';
+import { TemporalScheduleGateway } from '../../src/temporal/schedule-gateway';
 import { createSchedulerWorker } from '../../src/worker';
 import { testSettings, uniqueId } from './harness';
 
@@ -45,7 +45,7 @@ export async function startScheduler(options: SchedulerFixtureOptions = {}): Pro
         ...created,
         service: new SchedulerService({
           catalog: created.catalog,
-          gateway: new ScheduleGateway(created.client, settings.taskQueue, options.window),
+          gateway: new TemporalScheduleGateway(created.client, settings.taskQueue, options.window),
           retry: options.retry,
           ...(settings.defaultTimeZone ? { defaultTimeZone: settings.defaultTimeZone } : {}),
         }),

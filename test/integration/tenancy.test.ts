@@ -3,7 +3,7 @@
  * read, change, delete, pause or fire another's schedule, one reference lives independently in two solutions,
  * and references stay unique per solution under concurrent Creates.
  */
-import { scheduleIdFor } from '../../src/temporal/schedules';
+import { scheduleIdFor } from '../../src/temporal/schedule-ids';
 import { SEED_WEEKLY, expectNoTemporalSchedule, rejectionOf, useConnectorWorld } from './connector-fixtures';
 import { uniqueId, waitFor } from './harness';
 

@@ -7,7 +7,6 @@ import {
   DEFAULT_TASK_QUEUE,
   isLocalAddress,
   loadSettings,
-  readTlsConfig,
   SettingsError,
   DEFAULT_DISPATCH_RETRY,
 } from '../../../src/config';
@@ -48,7 +47,6 @@ test('server TLS without a client certificate is TLS, never a silent fall back t
     }).tls,
   ).toEqual({ serverRootCaPath: '/etc/ca.pem', serverNameOverride: 'temporal.example' });
   expect(loadSettings({ TEMPORAL_ADDRESS: 'temporal.example:7233', TEMPORAL_TLS: 'true' }).tls).toEqual({});
-  expect(readTlsConfig({})).toEqual({});
   expect(loadSettings({ TEMPORAL_TLS: 'false' }).tls).toBeUndefined();
 });
 

@@ -1,0 +1,382 @@
+/**
+ * The Temporal-facing side of schedules: the only code that calls Temporal's schedule API. It sends what
+ * `schedule-options.ts` builds, reads back what it stored, and turns Temporal's errors into the product's
+ * (`temporal-errors.ts`). The connector depends on the {@link ScheduleGateway} interface only.
+ *
+ * No write is reported done unless it took: Temporal's scheduler drops an update whose conflict token is stale
+ * with only a log line (no error reaches the client), so every write carries the token it read, a fresh
+ * `revision` in the run input, and is read back; a write that did not take is recomputed on the state as it is
+ * now and sent again. Writes of one gateway to one schedule are also serialised, so they never race each other.
+ */
+import { randomUUID } from 'node:crypto';
+import { ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
+import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
+import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import type { temporal } from '@temporalio/proto';
+import { compileSchedule, DEFAULT_WINDOW, type CompiledSchedule, type WindowOptions } from './compile';
+import type { ScheduleMemo, ScheduledRunInput } from './run-input';
+import { cancelRunningRuns, equalityClause, listRuns, type RunView } from './runs';
+import { SWEEP_SCHEDULE_ID } from './schedule-ids';
+import {
+  buildScheduleOptions,
+  CATCHUP_WINDOW_MS,
+  isProductMemo,
+  lastCalendarInstant,
+  searchAttributesOf,
+  stateNote,
+  storedScheduleOf,
+  sweepScheduleOptions,
+  type StoredSchedule,
+} from './schedule-options';
+import { LAST_ERROR, SOLUTION } from './search-attributes';
+import {
+  GrpcStatus,
+  grpcCodeOf,
+  isConflict,
+  ScheduleAlreadyExistsError,
+  ScheduleNotFoundError,
+  ScheduleWriteConflictError,
+  translateTemporalError,
+  translating,
+} from './temporal-errors';
+
+export type { StoredSchedule } from './schedule-options';
+
+/** How often a write is recomputed and sent again when a concurrent change won. */
+export const MAX_WRITE_ATTEMPTS = 20;
+
+/**
+ * The schedule operations the connector needs. {@link TemporalScheduleGateway} implements them on Temporal; unit
+ * tests of the connector implement them in memory.
+ */
+export interface ScheduleGateway {
+  /**
+   * Creates the schedule; atomic on the schedule id.
+   * @throws {@link ScheduleAlreadyExistsError} when the id is taken.
+   */
+  create(input: ScheduledRunInput, memo: ScheduleMemo, now: Date): Promise<CompiledSchedule>;
+  /** The decoded schedule, or undefined when none exists (or it is not one of ours). */
+  get(scheduleId: string): Promise<StoredSchedule | undefined>;
+  /**
+   * Replaces rule, body and target (Update Schedule: a full replacement); resolves once the change is in.
+   * @throws {@link ScheduleNotFoundError} when it no longer exists.
+   */
+  replace(input: ScheduledRunInput, now: Date): Promise<CompiledSchedule>;
+  /**
+   * Replaces only what each run is given (target, job context path), keeping spec and state.
+   * @throws {@link ScheduleNotFoundError} when it no longer exists.
+   */
+  updateRunInput(input: ScheduledRunInput): Promise<void>;
+  /** Deletes the schedule; its past runs stay in the namespace's history. False when absent. */
+  delete(scheduleId: string): Promise<boolean>;
+  /** Pauses (a user pause: the note says so). @throws {@link ScheduleNotFoundError} */
+  pause(scheduleId: string, note?: string): Promise<void>;
+  /** Resumes a paused schedule. @throws {@link ScheduleNotFoundError} */
+  resume(scheduleId: string, note?: string): Promise<void>;
+  /** Fires now, outside the cadence. @throws {@link ScheduleNotFoundError} */
+  trigger(scheduleId: string): Promise<void>;
+  /** The schedules of one solution, found through visibility (eventually consistent). */
+  listSchedules(solution: string): Promise<StoredSchedule[]>;
+  /** The most recent runs of a reference in a solution, newest first, also of deleted schedules. */
+  listRuns(solution: string, reference: string, limit: number): Promise<RunView[]>;
+  /** Cancels the still running runs of a reference in a solution; returns how many. */
+  cancelRunningRuns(solution: string, reference: string): Promise<number>;
+}
+
+/** A raw schedule write: what changes; everything else is kept as read. */
+interface ScheduleWrite {
+  readonly input?: ScheduledRunInput;
+  readonly spec?: temporal.api.schedule.v1.IScheduleSpec | null;
+  readonly state?: temporal.api.schedule.v1.IScheduleState;
+  readonly searchAttributes?: temporal.api.common.v1.ISearchAttributes;
+}
+
+/** {@link ScheduleGateway} on one Temporal namespace, plus what the worker needs (re-arm, sweep, last error). */
+export class TemporalScheduleGateway implements ScheduleGateway {
+  /** The tail of the writes to each schedule, so that writes of this gateway run one at a time. */
+  private readonly writing = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly window: WindowOptions = {},
+    /** The clock, read after a write to see whether a first instant passed meanwhile. @default the system's */
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async create(input: ScheduledRunInput, memo: ScheduleMemo, now: Date): Promise<CompiledSchedule> {
+    const compiled = compileSchedule(input.recurrence, now, this.window);
+    const stored: ScheduledRunInput = { ...input, revision: randomUUID() };
+    await translating(input.scheduleId, () =>
+      this.client.schedule.create(buildScheduleOptions(stored, compiled, this.taskQueue, memo)),
+    );
+    await this.fireInstantsPassedWhileWriting(input.scheduleId, compiled, now);
+    return compiled;
+  }
+
+  /**
+   * Temporal never fires a time that passed before it had the spec, and a first occurrence can be a second
+   * away (as soon as possible, or a minutely rule's default start): if it passed while the schedule was being
+   * written, it is fired now by a backfill, with its own nominal time. Had Temporal fired it after all, the
+   * backfill's run has the same workflow id and is dropped, so it never runs twice.
+   */
+  private async fireInstantsPassedWhileWriting(
+    scheduleId: string,
+    compiled: CompiledSchedule,
+    since: Date,
+  ): Promise<void> {
+    const first = compiled.nextOccurrenceAt;
+    if (compiled.paused || first === null) return;
+    const late = this.clock();
+    if (first > late) return;
+    await this.backfill(scheduleId, since, late);
+  }
+
+  async get(scheduleId: string): Promise<StoredSchedule | undefined> {
+    let description: ScheduleDescription;
+    try {
+      description = await this.client.schedule.getHandle(scheduleId).describe();
+    } catch (err) {
+      const translated = translateTemporalError(err, scheduleId);
+      if (translated instanceof ScheduleNotFoundError) return undefined;
+      throw translated;
+    }
+    return storedScheduleOf(scheduleId, description);
+  }
+
+  async replace(input: ScheduledRunInput, now: Date): Promise<CompiledSchedule> {
+    const compiled = compileSchedule(input.recurrence, now, this.window);
+    const written = await this.write(input.scheduleId, () => ({
+      input,
+      spec: encodeScheduleSpec(compiled.spec),
+      state: { paused: compiled.paused, notes: stateNote(compiled) },
+    }));
+    if (!written) throw new ScheduleNotFoundError(input.scheduleId);
+    await this.fireInstantsPassedWhileWriting(input.scheduleId, compiled, now);
+    return compiled;
+  }
+
+  async updateRunInput(input: ScheduledRunInput): Promise<void> {
+    const written = await this.write(input.scheduleId, () => ({ input }));
+    if (!written) throw new ScheduleNotFoundError(input.scheduleId);
+  }
+
+  async delete(scheduleId: string): Promise<boolean> {
+    try {
+      await translating(scheduleId, () => this.client.schedule.getHandle(scheduleId).delete());
+      return true;
+    } catch (err) {
+      if (err instanceof ScheduleNotFoundError) return false;
+      throw err;
+    }
+  }
+
+  // A pause or resume is a patch, which Temporal applies unconditionally (and which moves the conflict token, so
+  // a concurrent write based on the state before it is refused and recomputed): it cannot be lost.
+  async pause(scheduleId: string, note = 'Paused'): Promise<void> {
+    await translating(scheduleId, () => this.client.schedule.getHandle(scheduleId).pause(note));
+  }
+
+  async resume(scheduleId: string, note = 'Resumed'): Promise<void> {
+    await translating(scheduleId, () => this.client.schedule.getHandle(scheduleId).unpause(note));
+  }
+
+  async trigger(scheduleId: string): Promise<void> {
+    await translating(scheduleId, () =>
+      this.client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.ALLOW_ALL),
+    );
+  }
+
+  async listSchedules(solution: string): Promise<StoredSchedule[]> {
+    const schedules: StoredSchedule[] = [];
+    for (const id of await this.listIds(solution)) {
+      const stored = await this.get(id);
+      if (stored && stored.memo.solution === solution) schedules.push(stored);
+    }
+    return schedules;
+  }
+
+  async listRuns(solution: string, reference: string, limit: number): Promise<RunView[]> {
+    return await translating('', () => listRuns(this.client, solution, reference, limit));
+  }
+
+  async cancelRunningRuns(solution: string, reference: string): Promise<number> {
+    return await translating('', () => cancelRunningRuns(this.client, solution, reference));
+  }
+
+  /**
+   * Ids of the product's schedules: of one solution through a visibility query on `RunbookSolution`, or all of
+   * them (the sweep). A solution holding `"` or `\` cannot be put in a query on every store (see
+   * {@link equalityClause}), so its schedules are found by their memo instead.
+   */
+  async listIds(solution?: string): Promise<string[]> {
+    const clause = solution === undefined ? undefined : equalityClause(SOLUTION.name, solution);
+    return await translating('', async () => {
+      const ids: string[] = [];
+      for await (const summary of this.client.schedule.list(clause ? { query: clause } : {})) {
+        if (!isProductMemo(summary.memo)) continue;
+        if (solution !== undefined && summary.memo.solution !== solution) continue;
+        ids.push(summary.scheduleId);
+      }
+      return ids;
+    });
+  }
+
+  /** Creates the sweep schedule if missing, then triggers one sweep now. */
+  async ensureSweepSchedule(): Promise<void> {
+    try {
+      await translating(SWEEP_SCHEDULE_ID, () =>
+        this.client.schedule.create(sweepScheduleOptions(this.taskQueue)),
+      );
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyExistsError)) throw err;
+    }
+    await translating(SWEEP_SCHEDULE_ID, () => this.client.schedule.getHandle(SWEEP_SCHEDULE_ID).trigger());
+  }
+
+  /**
+   * Moves a window-mode schedule's window forward to the instants after `after`; a schedule (of either mode)
+   * with no further occurrence pauses itself with the reason as its note (FEATURES.md A5). If the old window ran
+   * dry before `now`, the missed instants within the catch-up window are backfilled.
+   * @returns the compiled schedule, or undefined when the schedule is gone.
+   */
+  async rearm(scheduleId: string, after: Date, now: Date): Promise<CompiledSchedule | undefined> {
+    let result: { compiled: CompiledSchedule; oldEnd: Date | undefined; paused: boolean } | undefined;
+    const written = await this.write(scheduleId, (stored) => {
+      const oldEnd = lastCalendarInstant(stored.description.spec.calendars);
+      // A window that ran dry (no worker re-armed it) missed the instants after its end: the new window starts
+      // there (within the catch-up window), so the backfill below has them to fire, and still reaches as far
+      // past `now` as a window compiled from `now` would.
+      const from =
+        oldEnd !== undefined && oldEnd < now
+          ? new Date(Math.min(after.getTime(), Math.max(oldEnd.getTime(), now.getTime() - CATCHUP_WINDOW_MS)))
+          : after;
+      const minSpanMs = this.window.minSpanMs ?? DEFAULT_WINDOW.minSpanMs;
+      const compiled = compileSchedule(stored.input.recurrence, from, {
+        ...this.window,
+        minSpanMs: minSpanMs + Math.max(0, now.getTime() - from.getTime()),
+      });
+      const noFurther = compiled.nextOccurrenceAt === null && !stored.input.recurrence.disabled;
+      result = { compiled, oldEnd, paused: stored.paused || noFurther };
+      // A native interval spec never needs moving; it only has to disable itself once its rule has ended.
+      if (compiled.mode !== 'window' && (stored.paused || !noFurther)) return undefined;
+      const raw = stored.description.raw.schedule;
+      return {
+        ...(compiled.mode === 'window' ? { spec: encodeScheduleSpec(compiled.spec) } : {}),
+        state: {
+          ...raw?.state,
+          paused: result.paused,
+          notes: noFurther ? compiled.reason : (raw?.state?.notes ?? null),
+        },
+      };
+    });
+    if (!written || !result) return undefined;
+    const { compiled, oldEnd, paused } = result;
+    if (compiled.mode === 'window' && oldEnd && oldEnd < now && !paused) {
+      const start = new Date(Math.max(oldEnd.getTime() + 1000, now.getTime() - CATCHUP_WINDOW_MS));
+      if (start < now) await this.backfill(scheduleId, start, now);
+    }
+    return compiled;
+  }
+
+  /** Records a dispatch failure on the schedule, where the UI and `temporal schedule describe` show it. */
+  async recordLastError(scheduleId: string, message: string): Promise<void> {
+    await this.write(scheduleId, (stored) => ({
+      searchAttributes: {
+        indexedFields: encodeUnifiedSearchAttributes(undefined, [
+          ...searchAttributesOf(stored.input),
+          { key: LAST_ERROR, value: message.slice(0, 1000) },
+        ]),
+      },
+    }));
+  }
+
+  private async backfill(scheduleId: string, start: Date, end: Date): Promise<void> {
+    await translating(scheduleId, () =>
+      this.client.schedule
+        .getHandle(scheduleId)
+        .backfill({ start, end, overlap: ScheduleOverlapPolicy.ALLOW_ALL }),
+    );
+  }
+
+  /**
+   * Read-modify-write that is never lost: sends `change(stored)` with the conflict token of the read and a fresh
+   * revision, reads the schedule back, and if the revision is not there (a concurrent change won, and Temporal
+   * dropped this write silently) recomputes the change on the current state and sends it again.
+   * @returns the schedule as read back after the write, the schedule as read when `change` had nothing to change,
+   *   or undefined when the schedule is gone (or, a `no_repeat` that fired, closed by Temporal).
+   * @throws {@link ScheduleWriteConflictError} after {@link MAX_WRITE_ATTEMPTS} lost attempts.
+   */
+  private async write(
+    scheduleId: string,
+    change: (stored: StoredSchedule) => ScheduleWrite | undefined,
+  ): Promise<StoredSchedule | undefined> {
+    return await this.serialised(scheduleId, async () => {
+      for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+        const stored = await this.get(scheduleId);
+        if (!stored) return undefined;
+        const write = change(stored);
+        if (!write) return stored;
+        const revision = randomUUID();
+        const sent = await this.send(stored, write, revision);
+        if (sent === 'gone') return undefined;
+        if (sent === 'conflict') continue;
+        const after = await this.get(scheduleId);
+        if (!after) return undefined;
+        if (after.input.revision === revision) return after;
+      }
+      throw new ScheduleWriteConflictError(scheduleId, MAX_WRITE_ATTEMPTS);
+    });
+  }
+
+  private async send(
+    stored: StoredSchedule,
+    write: ScheduleWrite,
+    revision: string,
+  ): Promise<'sent' | 'conflict' | 'gone'> {
+    const raw = stored.description.raw.schedule ?? {};
+    const input: ScheduledRunInput = { ...(write.input ?? stored.input), revision };
+    const payloads = await encodeToPayloads(this.client.options.loadedDataConverter, input);
+    const schedule: temporal.api.schedule.v1.ISchedule = {
+      ...raw,
+      spec: write.spec !== undefined ? write.spec : raw.spec,
+      state: write.state ?? raw.state,
+      action: {
+        ...raw.action,
+        startWorkflow: { ...raw.action?.startWorkflow, input: { payloads: payloads ?? [] } },
+      },
+    };
+    try {
+      await this.client.workflowService.updateSchedule({
+        namespace: this.client.options.namespace,
+        scheduleId: stored.scheduleId,
+        schedule,
+        conflictToken: stored.description.raw.conflictToken,
+        identity: this.client.options.identity,
+        requestId: randomUUID(),
+        ...(write.searchAttributes ? { searchAttributes: write.searchAttributes } : {}),
+      });
+      return 'sent';
+    } catch (err) {
+      // A server that refuses a stale token (rather than dropping the write) says so: recompute and retry.
+      if (isConflict(err)) return 'conflict';
+      // A schedule with no action left (a no_repeat that fired) is closed by Temporal: nothing to change.
+      if (grpcCodeOf(err) === GrpcStatus.NotFound) return 'gone';
+      throw translateTemporalError(err, stored.scheduleId);
+    }
+  }
+
+  /** Runs `fn` after every earlier write of this gateway to the same schedule has settled. */
+  private async serialised<T>(scheduleId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.writing.get(scheduleId) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const tail = next.catch(() => undefined);
+    this.writing.set(scheduleId, tail);
+    try {
+      return await next;
+    } finally {
+      if (this.writing.get(scheduleId) === tail) this.writing.delete(scheduleId);
+    }
+  }
+}
