@@ -13,4 +13,9 @@ export interface RunbookCatalog {
   put(runbook: Runbook): Promise<void>;
   /** Removes a runbook; true when it existed. */
   remove(solution: string, uuid: string): Promise<boolean>;
+  /**
+   * Releases the store's connections; calls made afterwards fail. Optional: a store that holds nothing
+   * (an in-memory fake) has nothing to release.
+   */
+  close?(): Promise<void>;
 }

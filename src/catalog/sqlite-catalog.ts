@@ -1,0 +1,272 @@
+/**
+ * The embedded catalog: an SQLite database, `<dataDir>/catalog.db`, shared safely by the worker, the HTTP API
+ * and CLI processes at once.
+ *
+ * - WAL mode: readers never wait for a writer, and a writer killed mid-transaction leaves nothing behind (its
+ *   uncommitted frames in the WAL are ignored; its lock dies with the process), so the next write proceeds at
+ *   once.
+ * - `synchronous=FULL`: the WAL is fsynced at every commit, so a write that was acknowledged survives a power
+ *   loss (WAL's `NORMAL` would only guarantee consistency, not durability).
+ * - Every write is one `BEGIN IMMEDIATE` transaction: it takes the write lock up front and waits for it up to
+ *   the busy timeout, instead of failing when two processes upgrade a read to a write.
+ * - The schema is versioned in the code (`migrations.ts`); the old `catalog.json` is imported once.
+ *
+ * better-sqlite3 is synchronous: an operation blocks the event loop while it runs (microseconds for these
+ * records), and up to the busy timeout while another process holds the write lock.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { Dependency, UnavailableError } from '../errors';
+import type { RunbookCatalog } from './catalog';
+import {
+  CatalogUnavailableReason,
+  CatalogWarningCode,
+  CatalogWarningMessages,
+  isSqliteBusy,
+  translateSqliteError,
+  type CatalogWarning,
+} from './errors';
+import { migrate, settleLegacyFile, type MigrationContext } from './migrations';
+import { RunbookSchema, type Runbook } from './model';
+
+/** Base name of the catalog database in the data directory. */
+export const CATALOG_DB_FILE = 'catalog.db';
+
+/** How long an operation waits for another process's write transaction by default, in milliseconds. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+/** Options of {@link SqliteRunbookCatalog}. */
+export interface SqliteCatalogOptions {
+  /**
+   * How long an operation waits for the write lock held by another process before it fails with
+   * {@link UnavailableError}, in milliseconds.
+   * @default {@link DEFAULT_BUSY_TIMEOUT_MS}
+   */
+  readonly busyTimeoutMs?: number;
+  /**
+   * Receives what the operator should know: records of the old `catalog.json` that were not imported, a
+   * `catalog.json` left unimported beside an existing database, a stored record that no longer parses.
+   * @default a Node process warning (`process.emitWarning`, type `RunbookCatalogWarning`), printed on stderr
+   */
+  readonly onWarning?: (warning: CatalogWarning) => void;
+}
+
+function translated<T>(operation: () => T): T {
+  try {
+    return operation();
+  } catch (err) {
+    throw translateSqliteError(err);
+  }
+}
+
+/**
+ * Switches the database to WAL mode (persistent: a no-op once done). The switch needs an exclusive lock, and
+ * SQLite may answer busy at once instead of waiting when other processes are opening the new file too.
+ */
+async function useWal(db: Database.Database, busyTimeoutMs: number): Promise<void> {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (;;) {
+    let mode: unknown;
+    try {
+      mode = db.pragma('journal_mode = WAL', { simple: true });
+    } catch (err) {
+      if (isSqliteBusy(err) && Date.now() < deadline) {
+        await sleep(10);
+        continue;
+      }
+      throw translateSqliteError(err);
+    }
+    if (mode !== 'wal') throw new UnavailableError(Dependency.Catalog, CatalogUnavailableReason.noWal);
+    return;
+  }
+}
+
+/**
+ * Opens `<dataDir>/catalog.db` as the catalog does: creates the directory, WAL mode, `synchronous=FULL`, the
+ * busy timeout, migrations and the one-time import. For {@link SqliteRunbookCatalog}, and for tools and tests
+ * that need a raw connection configured like the catalog's; the caller closes `db`.
+ * @returns the connection and the warnings of the migrations, not yet reported.
+ * @throws {@link UnavailableError} when the database cannot be opened or migrated now.
+ * @throws {@link CatalogImportError} when an old `catalog.json` is not in the old format.
+ */
+export async function openCatalogDatabase(
+  dataDir: string,
+  options: { busyTimeoutMs?: number } = {},
+): Promise<{ db: Database.Database; warnings: CatalogWarning[] }> {
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    throw new UnavailableError(Dependency.Catalog, CatalogUnavailableReason.dataDir, { cause: err });
+  }
+  const db = translated(() => new Database(path.join(dataDir, CATALOG_DB_FILE), { timeout: busyTimeoutMs }));
+  try {
+    await useWal(db, busyTimeoutMs);
+    translated(() => db.pragma('synchronous = FULL'));
+    const context: MigrationContext = { dataDir, warnings: [] };
+    translated(() => migrate(db, context));
+    translated(() => settleLegacyFile(db, context));
+    return { db, warnings: context.warnings };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function emitProcessWarning(warning: CatalogWarning): void {
+  process.emitWarning(warning.message, { type: 'RunbookCatalogWarning', code: warning.code });
+}
+
+interface Connection {
+  readonly db: Database.Database;
+  readonly get: Database.Statement<[string, string], { runbook: string }>;
+  readonly list: Database.Statement<[string], { uuid: string; runbook: string }>;
+  readonly upsert: Database.Transaction<(runbook: Runbook) => void>;
+  readonly remove: Database.Transaction<(solution: string, uuid: string) => boolean>;
+}
+
+/**
+ * A {@link RunbookCatalog} in `<dataDir>/catalog.db`. Constructing it does no I/O: the database is created,
+ * migrated and (once) filled from an old `catalog.json` on the first call, and a failed open is retried on the
+ * next call.
+ *
+ * Every method rejects with {@link UnavailableError} (`Catalog is unavailable: <reason>`, reasons in
+ * {@link CatalogUnavailableReason}) when the database cannot serve: locked by another process beyond the busy
+ * timeout, cannot be opened, disk I/O error, full disk, corrupt file, or the catalog was closed. The first call
+ * may also reject with {@link CatalogImportError} when the old `catalog.json` is not in the old format.
+ *
+ * A stored record that no longer parses as a {@link Runbook} does not fail the call: `get` answers undefined
+ * and `list` leaves it out, each reported once through `onWarning`. The row is kept for inspection; `put`
+ * replaces it and `remove` deletes it.
+ */
+export class SqliteRunbookCatalog implements RunbookCatalog {
+  private readonly dataDir: string;
+  private readonly busyTimeoutMs: number;
+  private readonly onWarning: (warning: CatalogWarning) => void;
+  private connection: Connection | undefined;
+  private opening: Promise<Connection> | undefined;
+  private closed = false;
+  private readonly reportedCorrupt = new Set<string>();
+
+  /** @param dataDir directory of the database, created when missing. */
+  constructor(dataDir: string, options: SqliteCatalogOptions = {}) {
+    this.dataDir = dataDir;
+    this.busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    this.onWarning = options.onWarning ?? emitProcessWarning;
+  }
+
+  /** Path of the database file. */
+  get location(): string {
+    return path.join(this.dataDir, CATALOG_DB_FILE);
+  }
+
+  async get(solution: string, uuid: string): Promise<Runbook | undefined> {
+    const connection = await this.connect();
+    const row = this.run(() => connection.get.get(solution, uuid));
+    return row ? this.decode(solution, uuid, row.runbook) : undefined;
+  }
+
+  async list(solution: string): Promise<Runbook[]> {
+    const connection = await this.connect();
+    const rows = this.run(() => connection.list.all(solution));
+    const runbooks = rows
+      .map((row) => this.decode(solution, row.uuid, row.runbook))
+      .filter((r): r is Runbook => r !== undefined);
+    // The order of the JSON catalog (localeCompare); SQLite's binary order would put "Zeta" before "alpha".
+    return runbooks.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** @throws {@link ZodError} when the runbook is invalid, before anything is written. */
+  async put(runbook: Runbook): Promise<void> {
+    const parsed = RunbookSchema.parse(runbook);
+    const connection = await this.connect();
+    this.run(() => connection.upsert.immediate(parsed));
+  }
+
+  async remove(solution: string, uuid: string): Promise<boolean> {
+    const connection = await this.connect();
+    return this.run(() => connection.remove.immediate(solution, uuid));
+  }
+
+  /** Closes the database; later calls reject with {@link UnavailableError} (`the catalog is closed`). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const connection = this.connection ?? (await this.opening?.catch(() => undefined));
+    this.connection = undefined;
+    connection?.db.close();
+  }
+
+  private run<T>(operation: () => T): T {
+    return translated(operation);
+  }
+
+  private async connect(): Promise<Connection> {
+    if (this.closed) throw new UnavailableError(Dependency.Catalog, CatalogUnavailableReason.closed);
+    if (this.connection) return this.connection;
+    this.opening ??= this.open().finally(() => {
+      this.opening = undefined;
+    });
+    const connection = await this.opening;
+    if (this.closed) {
+      connection.db.close();
+      throw new UnavailableError(Dependency.Catalog, CatalogUnavailableReason.closed);
+    }
+    this.connection = connection;
+    return connection;
+  }
+
+  private async open(): Promise<Connection> {
+    const { db, warnings } = await openCatalogDatabase(this.dataDir, { busyTimeoutMs: this.busyTimeoutMs });
+    const connection = this.prepare(db);
+    warnings.forEach((warning) => this.onWarning(warning));
+    return connection;
+  }
+
+  private prepare(db: Database.Database): Connection {
+    const upsert = db.prepare<[string, string, string, string]>(
+      `INSERT INTO runbooks (solution, uuid, name, runbook) VALUES (?, ?, ?, ?)
+       ON CONFLICT (solution, uuid) DO UPDATE SET name = excluded.name, runbook = excluded.runbook`,
+    );
+    const remove = db.prepare<[string, string]>('DELETE FROM runbooks WHERE solution = ? AND uuid = ?');
+    return {
+      db,
+      get: db.prepare<[string, string], { runbook: string }>(
+        'SELECT runbook FROM runbooks WHERE solution = ? AND uuid = ?',
+      ),
+      list: db.prepare<[string], { uuid: string; runbook: string }>(
+        'SELECT uuid, runbook FROM runbooks WHERE solution = ? ORDER BY name, uuid',
+      ),
+      upsert: db.transaction((runbook: Runbook) => {
+        upsert.run(runbook.solution, runbook.uuid, runbook.name, JSON.stringify(runbook));
+      }),
+      remove: db.transaction((solution: string, uuid: string) => remove.run(solution, uuid).changes > 0),
+    };
+  }
+
+  private decode(solution: string, uuid: string, text: string): Runbook | undefined {
+    let reason: string;
+    try {
+      const parsed = RunbookSchema.safeParse(JSON.parse(text));
+      if (parsed.success && parsed.data.solution === solution && parsed.data.uuid === uuid)
+        return parsed.data;
+      reason = parsed.success
+        ? 'its solution or uuid differs from its key'
+        : parsed.error.issues.map((issue) => issue.message).join('; ');
+    } catch (err) {
+      reason = err instanceof Error ? err.message : String(err);
+    }
+    const key = JSON.stringify([solution, uuid, text]);
+    if (!this.reportedCorrupt.has(key)) {
+      this.reportedCorrupt.add(key);
+      this.onWarning({
+        code: CatalogWarningCode.CorruptRecord,
+        message: CatalogWarningMessages.corruptRecord(solution, uuid, reason),
+        solution,
+        uuid,
+      });
+    }
+    return undefined;
+  }
+}
