@@ -1,51 +1,121 @@
 /**
  * The `runbook-scheduler` command line: previews and exports of recurrences (no server needed), and the
- * connector's operations (a thin layer over {@link SchedulerService}, scoped by `--solution`).
+ * connector's operations (a thin layer over {@link SchedulerService}, scoped by `--solution`). Each command takes
+ * only its own options (`src/cli/commands.ts`); errors map to exit statuses in one place (`src/cli/report.ts`).
  *
- * Exit status: 0 success, 1 the operation failed, 2 invalid input.
+ * Exit status: 0 success, 1 the operation failed (Temporal or the catalog unavailable included), 2 invalid input.
  */
-import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { loadSettings } from './config';
-import { ScheduleActionError } from './connector/errors';
-import { nextOccurrences, recurrenceJsonSchema, toRRuleText, validateRecurrence } from './recurrence';
-import { formatUtcSeconds } from './dispatch/payload';
 import { createApp } from './app';
+import { loadSettings, type Settings } from './config';
+import type { SchedulerService } from './connector/scheduler-service';
+import { formatUtcSeconds } from './dispatch/payload';
+import { nextOccurrences, recurrenceJsonSchema, toRRuleText, validateRecurrence } from './recurrence';
+import { Command, CommandKind, COMMANDS, parseCommandLine } from './cli/commands';
+import { InvalidRecurrenceError, UsageError } from './cli/errors';
+import { ExitStatus, reportOf } from './cli/report';
 
-const USAGE = `Usage: runbook-scheduler <command> [options]
+export { ExitStatus } from './cli/report';
 
-Recurrences (no server needed):
-  occurrences --schedule '<json>' [--after <ISO 8601>] [--count N]   next N occurrences (default 10)
-  rrule --schedule '<json>'                                            the rule as RFC 5545 text
-  json-schema                                                          JSON Schema of the recurrence object
-
-Schedules (scoped by --solution or RUNBOOK_SCHEDULER_SOLUTION):
-  create --input '<json>'         {runbook_uuid, schedule_reference, schedule, request_body?}
-  update --input '<json>'         {schedule_reference, schedule}
-  delete --reference <ref>
-  get --reference <ref>
-  list
-  pause --reference <ref>
-  resume --reference <ref>
-  trigger --reference <ref>
-  runs --reference <ref> [--limit N]   its most recent runs, also after delete (default 50)
-  runbooks [--register '<json>' | --register-file <path>]
-
-Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY.`;
-
-/** An error in the command line itself: printed with the usage, exit status 2. */
-class UsageError extends Error {}
-
-function print(value: unknown, compact = false): void {
-  process.stdout.write(`${compact ? JSON.stringify(value) : JSON.stringify(value, null, 2)}\n`);
+/** Something text is written to: `process.stdout`, or a test's buffer. */
+export interface TextSink {
+  write(text: string): unknown;
 }
 
-function parseJson(flag: string, text: string | undefined): unknown {
-  if (text === undefined) throw new UsageError(`--${flag} is required`);
+/** Where the CLI reads its settings from and writes to; every default is the process's own. */
+export interface CliOptions {
+  /** Environment the settings are read from (by {@link loadSettings}). @default `process.env` */
+  readonly env?: NodeJS.ProcessEnv;
+  /** @default `process.stdout` */
+  readonly stdout?: TextSink;
+  /** @default `process.stderr` */
+  readonly stderr?: TextSink;
+}
+
+/** A command that needs no server, given its option values. */
+type LocalCommand = typeof Command.Occurrences | typeof Command.RRule | typeof Command.JsonSchema;
+/** A command of the service, given its option values. */
+type ServiceCommand = Exclude<Command, LocalCommand | typeof Command.Help>;
+
+/** What a command ends with: JSON or text on stdout, or a failure message on stderr. */
+type Outcome =
+  | { readonly json: unknown; readonly compact?: boolean }
+  | { readonly text: string }
+  | { readonly failure: string };
+
+/** A service operation, its inputs already parsed, waiting for a connected service. */
+type ServiceCall = (service: SchedulerService, solution: string) => Promise<Outcome>;
+
+type Values = Readonly<Record<string, string>>;
+
+/**
+ * Runs the CLI on `argv` (the arguments after the script) and resolves with the exit status; never rejects.
+ * Input is parsed before anything connects, so invalid input exits 2 without touching Temporal.
+ */
+export async function main(argv: readonly string[], options: CliOptions = {}): Promise<ExitStatus> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  try {
+    const invocation = parseCommandLine(argv);
+    if (invocation.kind === 'usage') {
+      stdout.write(`${invocation.text}\n`);
+      return invocation.status;
+    }
+    const { command, values } = invocation;
+    const outcome = isServiceCommand(command)
+      ? await runServiceCall(command, values, loadSettings(options.env))
+      : runLocal(command, values, () => loadSettings(options.env));
+    if ('failure' in outcome) {
+      stderr.write(`${outcome.failure}\n`);
+      return ExitStatus.Failed;
+    }
+    stdout.write(
+      'text' in outcome
+        ? `${outcome.text}\n`
+        : `${outcome.compact ? JSON.stringify(outcome.json) : JSON.stringify(outcome.json, null, 2)}\n`,
+    );
+    return ExitStatus.Success;
+  } catch (err) {
+    const report = reportOf(err);
+    stderr.write(report.text);
+    return report.status;
+  }
+}
+
+function isServiceCommand(command: Exclude<Command, 'help'>): command is ServiceCommand {
+  return COMMANDS[command].kind === CommandKind.Service;
+}
+
+function runLocal(command: LocalCommand, values: Values, settings: () => Settings): Outcome {
+  const now = new Date();
+  switch (command) {
+    case Command.Occurrences: {
+      const rule = recurrenceOf(command, values.schedule, now, settings());
+      const after = values.after === undefined ? now : parseInstant(values.after);
+      const count = values.count === undefined ? 10 : Number(values.count);
+      if (!Number.isInteger(count) || count < 1 || count > 10_000) {
+        throw new UsageError('--count must be an integer from 1 to 10000', command);
+      }
+      const result = nextOccurrences(rule, after, count);
+      // One line: scripts read it with a JSON parser or `jq`.
+      return {
+        json: { occurrences: result.occurrences.map(formatUtcSeconds), reason: result.reason },
+        compact: true,
+      };
+    }
+    case Command.RRule:
+      return { text: toRRuleText(recurrenceOf(command, values.schedule, now, settings())) };
+    case Command.JsonSchema:
+      return { json: recurrenceJsonSchema() };
+  }
+}
+
+function parseJson(command: Command, flag: string, text: string | undefined): unknown {
+  if (text === undefined) throw new UsageError(`--${flag} is required`, command);
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`--${flag} is not valid JSON: ${(err as Error).message}`);
+    throw new UsageError(`--${flag} is not valid JSON: ${(err as Error).message}`, command);
   }
 }
 
@@ -57,165 +127,86 @@ function parseInstant(text: string): Date {
   if (!INSTANT_RE.test(text) || Number.isNaN(instant.getTime())) {
     throw new UsageError(
       `--after must be an ISO 8601 instant with its offset, e.g. 2025-03-01T00:00:00Z, got "${text}"`,
+      Command.Occurrences,
     );
   }
   return instant;
 }
 
-function recurrenceOf(text: string | undefined, now: Date) {
-  const result = validateRecurrence(parseJson('schedule', text), {
+function recurrenceOf(command: Command, text: string | undefined, now: Date, settings: Settings) {
+  const result = validateRecurrence(parseJson(command, 'schedule', text), {
     now,
-    ...(loadSettings().defaultTimeZone ? { defaultTimeZone: loadSettings().defaultTimeZone } : {}),
+    ...(settings.defaultTimeZone ? { defaultTimeZone: settings.defaultTimeZone } : {}),
   });
-  if (!result.success) throw new ValidationFailure(result.messages);
+  if (!result.success) throw new InvalidRecurrenceError(result.messages);
   return result.recurrence;
 }
 
-class ValidationFailure extends Error {
-  constructor(readonly messages: string[]) {
-    super(messages.join('\n'));
-  }
-}
-
-/** Runs the CLI; resolves with the exit status. */
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    const { values } = parseArgs({
-      args: rest,
-      options: {
-        schedule: { type: 'string' },
-        after: { type: 'string' },
-        count: { type: 'string' },
-        input: { type: 'string' },
-        reference: { type: 'string' },
-        solution: { type: 'string' },
-        register: { type: 'string' },
-        'register-file': { type: 'string' },
-        limit: { type: 'string' },
-      },
-      strict: true,
-    });
-    const now = new Date();
-    switch (command) {
-      case 'occurrences': {
-        const rule = recurrenceOf(values.schedule, now);
-        const after = values.after === undefined ? now : parseInstant(values.after);
-        const count = values.count === undefined ? 10 : Number(values.count);
-        if (!Number.isInteger(count) || count < 1 || count > 10_000) {
-          throw new UsageError('--count must be an integer from 1 to 10000');
-        }
-        const result = nextOccurrences(rule, after, count);
-        // One line: scripts read it with a JSON parser or `jq`.
-        print({ occurrences: result.occurrences.map(formatUtcSeconds), reason: result.reason }, true);
-        return 0;
-      }
-      case 'rrule':
-        process.stdout.write(`${toRRuleText(recurrenceOf(values.schedule, now))}\n`);
-        return 0;
-      case 'json-schema':
-        print(recurrenceJsonSchema());
-        return 0;
-      case 'create':
-      case 'update':
-      case 'delete':
-      case 'get':
-      case 'list':
-      case 'pause':
-      case 'resume':
-      case 'trigger':
-      case 'runs':
-      case 'runbooks':
-        return await runServiceCommand(command, values);
-      case undefined:
-      case 'help':
-      case '--help':
-        process.stdout.write(`${USAGE}\n`);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`Unknown command "${command}"`);
+/** Parses the inputs of a service command into the call to make once connected. */
+function serviceCallOf(command: ServiceCommand, values: Values): ServiceCall {
+  const ref = { schedule_reference: values.reference };
+  switch (command) {
+    case Command.Create: {
+      const input = parseJson(command, 'input', values.input);
+      return async (s, solution) => ({ json: await s.createSchedule(solution, input) });
     }
-  } catch (err) {
-    if (err instanceof ValidationFailure) {
-      process.stderr.write(`${err.messages.join('\n')}\n`);
-      return 2;
+    case Command.Update: {
+      const input = parseJson(command, 'input', values.input);
+      return async (s, solution) => ({ json: await s.updateSchedule(solution, input) });
     }
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    if (err instanceof ScheduleActionError) {
-      process.stderr.write(`${err.message}\n${err.details.map((d) => `  ${d}\n`).join('')}`);
-      return err.code === 'invalid' ? 2 : 1;
-    }
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  }
-}
-
-async function runServiceCommand(
-  command: string,
-  values: Record<string, string | undefined>,
-): Promise<number> {
-  const solution = values.solution ?? process.env.RUNBOOK_SCHEDULER_SOLUTION;
-  if (!solution) throw new UsageError('--solution (or RUNBOOK_SCHEDULER_SOLUTION) is required');
-  const app = await createApp(loadSettings());
-  try {
-    const ref = { schedule_reference: values.reference };
-    const s = app.service;
-    switch (command) {
-      case 'create':
-        print(await s.createSchedule(solution, parseJson('input', values.input)));
-        return 0;
-      case 'update':
-        print(await s.updateSchedule(solution, parseJson('input', values.input)));
-        return 0;
-      case 'delete':
-        print(await s.deleteSchedule(solution, ref));
-        return 0;
-      case 'get': {
+    case Command.Delete:
+      return async (s, solution) => ({ json: await s.deleteSchedule(solution, ref) });
+    case Command.Get:
+      return async (s, solution) => {
         const view = await s.getSchedule(solution, ref);
-        if (!view) {
-          process.stderr.write('Schedule not found\n');
-          return 1;
-        }
-        print(view);
-        return 0;
-      }
-      case 'list':
-        print({ schedules: await s.listSchedules(solution) });
-        return 0;
-      case 'pause':
-        print(await s.pauseSchedule(solution, ref));
-        return 0;
-      case 'resume':
-        print(await s.resumeSchedule(solution, ref));
-        return 0;
-      case 'trigger':
-        print(await s.triggerSchedule(solution, ref));
-        return 0;
-      case 'runs': {
-        print(
-          await s.listRuns(solution, {
-            ...ref,
-            ...(values.limit === undefined ? {} : { limit: values.limit }),
-          }),
-        );
-        return 0;
-      }
-      default: {
-        const text = values['register-file']
-          ? readFileSync(values['register-file'], 'utf8')
-          : values.register;
-        if (text !== undefined) {
-          const runbook = parseJson('register', text) as Record<string, unknown>;
-          print(await s.registerRunbook({ ...runbook, solution }));
-          return 0;
-        }
-        print({ runbooks: await s.listRunbooks(solution) });
-        return 0;
-      }
+        return view ? { json: view } : { failure: 'Schedule not found' };
+      };
+    case Command.List:
+      return async (s, solution) => ({ json: { schedules: await s.listSchedules(solution) } });
+    case Command.Pause:
+      return async (s, solution) => ({ json: await s.pauseSchedule(solution, ref) });
+    case Command.Resume:
+      return async (s, solution) => ({ json: await s.resumeSchedule(solution, ref) });
+    case Command.Trigger:
+      return async (s, solution) => ({ json: await s.triggerSchedule(solution, ref) });
+    case Command.Runs: {
+      const input = { ...ref, ...(values.limit === undefined ? {} : { limit: values.limit }) };
+      return async (s, solution) => ({ json: await s.listRuns(solution, input) });
     }
+    case Command.Runbooks: {
+      const text = registrationOf(values);
+      if (text === undefined) {
+        return async (s, solution) => ({ json: { runbooks: await s.listRunbooks(solution) } });
+      }
+      const runbook = parseJson(command, 'register', text) as Record<string, unknown>;
+      return async (s, solution) => ({ json: await s.registerRunbook({ ...runbook, solution }) });
+    }
+  }
+}
+
+/** The JSON text of the runbook to register, from `--register` or the file of `--register-file`. */
+function registrationOf(values: Values): string | undefined {
+  const file = values['register-file'];
+  if (file === undefined) return values.register;
+  if (values.register !== undefined) {
+    throw new UsageError('Give --register or --register-file, not both', Command.Runbooks);
+  }
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--register-file cannot be read: ${(err as Error).message}`, Command.Runbooks);
+  }
+}
+
+async function runServiceCall(command: ServiceCommand, values: Values, settings: Settings): Promise<Outcome> {
+  const solution = values.solution ?? settings.solution;
+  if (!solution) throw new UsageError('--solution (or RUNBOOK_SCHEDULER_SOLUTION) is required', command);
+  const call = serviceCallOf(command, values);
+  // A failed connect rejects here, after the SDK's connect deadline (10 s by default); report.ts reads it as
+  // "Temporal is unavailable".
+  const app = await createApp(settings);
+  try {
+    return await call(app.service, solution);
   } finally {
     await app.close();
   }
