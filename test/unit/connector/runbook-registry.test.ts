@@ -1,0 +1,125 @@
+/**
+ * The runbook registry's rollback paths (FEATURES.md A2): nothing is left half-made, and an outage stays an
+ * outage.
+ */
+import { randomUUID } from 'node:crypto';
+import { TriggerTemplate, type Runbook } from '../../../src/catalog/model';
+import { ActionErrorCode, ScheduleActionError } from '../../../src/connector/errors';
+import { SchedulerService } from '../../../src/connector/scheduler-service';
+import { Dependency, UnavailableError } from '../../../src/errors';
+import { scheduleIdFor } from '../../../src/temporal/schedule-ids';
+import { MemoryCatalog } from '../../fixtures/memory-catalog';
+import { MemoryGateway } from '../../fixtures/memory-gateway';
+
+const NOW = new Date('2026-04-29T12:00:00Z');
+
+function world() {
+  const catalog = new MemoryCatalog();
+  const gateway = new MemoryGateway();
+  const service = new SchedulerService({ catalog, gateway, now: () => NOW });
+  return { catalog, gateway, service };
+}
+
+function schedulerRunbook(overrides: Partial<Runbook> = {}) {
+  return {
+    uuid: randomUUID(),
+    solution: 'acme',
+    name: 'nightly',
+    trigger: {
+      template: TriggerTemplate.Scheduler,
+      schedule: { frequency: 'daily', interval: 1, time_zone: 'UTC', time_of_day: '02:00' },
+      request_body: { source: 'scheduler' },
+    },
+    target: { kind: 'http' as const, url: 'https://runbooks.example/hook' },
+    ...overrides,
+  };
+}
+
+test('registering a Scheduler runbook provisions its schedule and stores the reference', async () => {
+  const { catalog, gateway, service } = world();
+  const runbook = schedulerRunbook();
+  const registered = await service.registerRunbook(runbook);
+  const reference =
+    registered.trigger.template === TriggerTemplate.Scheduler ? registered.trigger.schedule_reference : '';
+  expect(reference).toMatch(/^[0-9a-f-]{36}$/);
+  expect(gateway.schedules.has(scheduleIdFor('acme', reference!))).toBe(true);
+  expect(await catalog.get('acme', runbook.uuid)).toEqual(registered);
+});
+
+test('an invalid trigger names every problem and creates nothing', async () => {
+  const { catalog, gateway, service } = world();
+  const runbook = schedulerRunbook({
+    trigger: {
+      template: TriggerTemplate.Scheduler,
+      schedule: { frequency: 'daily', interval: 0, time_zone: 'UTC', time_of_day: '02:00' },
+    },
+  });
+  const err = (await service.registerRunbook(runbook).catch((e: unknown) => e)) as ScheduleActionError;
+  expect(err).toBeInstanceOf(ScheduleActionError);
+  expect(err.message).toBe('Failed to register schedule: Interval must be greater than or equal to 1');
+  expect(err.code).toBe(ActionErrorCode.Invalid);
+  expect(gateway.schedules.size).toBe(0);
+  expect(catalog.size).toBe(0);
+});
+
+test('a catalog that fails after the schedule was created: the schedule is deleted again', async () => {
+  const { catalog, gateway, service } = world();
+  catalog.failNextPut = new Error('disk full');
+  const err = (await service.registerRunbook(schedulerRunbook()).catch((e: unknown) => e)) as Error;
+  expect(err.message).toBe('Failed to register schedule: disk full');
+  expect(gateway.schedules.size).toBe(0);
+  expect(gateway.calls.map(([operation]) => operation)).toEqual(['create', 'delete']);
+  expect(catalog.size).toBe(0);
+});
+
+test('an unavailable catalog or Temporal is reported as unavailable, with nothing left behind', async () => {
+  const { catalog, gateway, service } = world();
+  catalog.failNextPut = new UnavailableError(Dependency.Catalog, 'the database is busy');
+  await expect(service.registerRunbook(schedulerRunbook())).rejects.toThrow(
+    'Catalog is unavailable: the database is busy',
+  );
+  expect(gateway.schedules.size).toBe(0);
+  gateway.failNext('create', new UnavailableError(Dependency.Temporal, 'the server did not answer'));
+  await expect(service.registerRunbook(schedulerRunbook())).rejects.toBeInstanceOf(UnavailableError);
+  expect(catalog.size).toBe(0);
+});
+
+test('a failed re-deployment keeps the previous schedule running; a good one replaces it', async () => {
+  const { gateway, service } = world();
+  const first = await service.registerRunbook(schedulerRunbook());
+  const firstId = [...gateway.schedules.keys()][0]!;
+  gateway.failNext('create', new Error('INVALID_ARGUMENT'));
+  await expect(service.registerRunbook({ ...first, name: 'renamed' })).rejects.toThrow(
+    'Failed to register schedule: INVALID_ARGUMENT',
+  );
+  expect([...gateway.schedules.keys()]).toEqual([firstId]);
+  await service.registerRunbook({ ...first, name: 'renamed' });
+  expect(gateway.schedules.size).toBe(1);
+  expect(gateway.schedules.has(firstId)).toBe(false);
+});
+
+test('re-registering a Dynamic Scheduler runbook points its schedules at the new target', async () => {
+  const { gateway, service } = world();
+  const uuid = randomUUID();
+  const dynamic = {
+    uuid,
+    solution: 'acme',
+    name: 'worker',
+    trigger: { template: TriggerTemplate.DynamicScheduler },
+    target: { kind: 'http' as const, url: 'https://old.example/hook' },
+  };
+  await service.registerRunbook(dynamic);
+  await service.createSchedule('acme', {
+    runbook_uuid: uuid,
+    schedule_reference: 'daily',
+    schedule: { frequency: 'daily', interval: 1, time_zone: 'UTC', time_of_day: '09:00' },
+  });
+  await service.registerRunbook({
+    ...dynamic,
+    trigger: { template: TriggerTemplate.DynamicScheduler, job_context_identifier_path: 'body.tenant_id' },
+    target: { kind: 'http', url: 'https://new.example/hook' },
+  });
+  const input = gateway.schedules.get(scheduleIdFor('acme', 'daily'))!.input;
+  expect(input.target).toEqual({ kind: 'http', url: 'https://new.example/hook' });
+  expect(input.jobContextIdentifierPath).toBe('body.tenant_id');
+});
