@@ -64,12 +64,6 @@ export function translateSqliteError(err: unknown): unknown {
   return match ? new UnavailableError(Dependency.Catalog, match[1], { cause: err }) : err;
 }
 
-/** True for SQLite's "busy" result, which a caller may retry. */
-export function isSqliteBusy(err: unknown): boolean {
-  const code = sqliteCode(err);
-  return code === 'SQLITE_BUSY' || code?.startsWith('SQLITE_BUSY_') === true;
-}
-
 /**
  * The result code of an SQLite error. Recognised by shape, not `instanceof`: the native addon keeps the first
  * `SqliteError` class it was given, so a second copy of the module (another realm: jest's per-file contexts)

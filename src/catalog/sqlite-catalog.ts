@@ -16,7 +16,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { Dependency, UnavailableError } from '../errors';
 import type { RunbookCatalog } from './catalog';
@@ -24,7 +23,6 @@ import {
   CatalogUnavailableReason,
   CatalogWarningCode,
   CatalogWarningMessages,
-  isSqliteBusy,
   translateSqliteError,
   type CatalogWarning,
 } from './errors';
@@ -61,26 +59,10 @@ function translated<T>(operation: () => T): T {
   }
 }
 
-/**
- * Switches the database to WAL mode (persistent: a no-op once done). The switch needs an exclusive lock, and
- * SQLite may answer busy at once instead of waiting when other processes are opening the new file too.
- */
-async function useWal(db: Database.Database, busyTimeoutMs: number): Promise<void> {
-  const deadline = Date.now() + busyTimeoutMs;
-  for (;;) {
-    let mode: unknown;
-    try {
-      mode = db.pragma('journal_mode = WAL', { simple: true });
-    } catch (err) {
-      if (isSqliteBusy(err) && Date.now() < deadline) {
-        await sleep(10);
-        continue;
-      }
-      throw translateSqliteError(err);
-    }
-    if (mode !== 'wal') throw new UnavailableError(Dependency.Catalog, CatalogUnavailableReason.noWal);
-    return;
-  }
+/** Switches the database to WAL mode; the mode is persistent, so after the first open this is a no-op. */
+function useWal(db: Database.Database): void {
+  const mode = translated(() => db.pragma('journal_mode = WAL', { simple: true }));
+  if (mode !== 'wal') throw new UnavailableError(Dependency.Catalog, CatalogUnavailableReason.noWal);
 }
 
 /**
@@ -91,10 +73,10 @@ async function useWal(db: Database.Database, busyTimeoutMs: number): Promise<voi
  * @throws {@link UnavailableError} when the database cannot be opened or migrated now.
  * @throws {@link CatalogImportError} when an old `catalog.json` is not in the old format.
  */
-export async function openCatalogDatabase(
+export function openCatalogDatabase(
   dataDir: string,
   options: { busyTimeoutMs?: number } = {},
-): Promise<{ db: Database.Database; warnings: CatalogWarning[] }> {
+): { db: Database.Database; warnings: CatalogWarning[] } {
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -103,7 +85,7 @@ export async function openCatalogDatabase(
   }
   const db = translated(() => new Database(path.join(dataDir, CATALOG_DB_FILE), { timeout: busyTimeoutMs }));
   try {
-    await useWal(db, busyTimeoutMs);
+    useWal(db);
     translated(() => db.pragma('synchronous = FULL'));
     const context: MigrationContext = { dataDir, warnings: [] };
     translated(() => migrate(db, context));
@@ -146,7 +128,6 @@ export class SqliteRunbookCatalog implements RunbookCatalog {
   private readonly busyTimeoutMs: number;
   private readonly onWarning: (warning: CatalogWarning) => void;
   private connection: Connection | undefined;
-  private opening: Promise<Connection> | undefined;
   private closed = false;
   private readonly reportedCorrupt = new Set<string>();
 
@@ -162,66 +143,68 @@ export class SqliteRunbookCatalog implements RunbookCatalog {
     return path.join(this.dataDir, CATALOG_DB_FILE);
   }
 
-  async get(solution: string, uuid: string): Promise<Runbook | undefined> {
-    const connection = await this.connect();
-    const row = this.run(() => connection.get.get(solution, uuid));
-    return row ? this.decode(solution, uuid, row.runbook) : undefined;
+  get(solution: string, uuid: string): Promise<Runbook | undefined> {
+    return this.execute((connection) => {
+      const row = connection.get.get(solution, uuid);
+      return row ? this.decode(solution, uuid, row.runbook) : undefined;
+    });
   }
 
-  async list(solution: string): Promise<Runbook[]> {
-    const connection = await this.connect();
-    const rows = this.run(() => connection.list.all(solution));
-    const runbooks = rows
-      .map((row) => this.decode(solution, row.uuid, row.runbook))
-      .filter((r): r is Runbook => r !== undefined);
-    // The order of the JSON catalog (localeCompare); SQLite's binary order would put "Zeta" before "alpha".
-    return runbooks.sort((a, b) => a.name.localeCompare(b.name));
+  list(solution: string): Promise<Runbook[]> {
+    return this.execute((connection) => {
+      const runbooks = connection.list
+        .all(solution)
+        .map((row) => this.decode(solution, row.uuid, row.runbook))
+        .filter((r): r is Runbook => r !== undefined);
+      // The order of the JSON catalog (localeCompare); SQLite's binary order would put "Zeta" before "alpha".
+      return runbooks.sort((a, b) => a.name.localeCompare(b.name));
+    });
   }
 
   /** @throws {@link ZodError} when the runbook is invalid, before anything is written. */
-  async put(runbook: Runbook): Promise<void> {
-    const parsed = RunbookSchema.parse(runbook);
-    const connection = await this.connect();
-    this.run(() => connection.upsert.immediate(parsed));
+  put(runbook: Runbook): Promise<void> {
+    return this.execute((connection) => connection.upsert.immediate(RunbookSchema.parse(runbook)));
   }
 
-  async remove(solution: string, uuid: string): Promise<boolean> {
-    const connection = await this.connect();
-    return this.run(() => connection.remove.immediate(solution, uuid));
+  remove(solution: string, uuid: string): Promise<boolean> {
+    return this.execute((connection) => connection.remove.immediate(solution, uuid));
   }
 
   /** Closes the database; later calls reject with {@link UnavailableError} (`the catalog is closed`). */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
-    const connection = this.connection ?? (await this.opening?.catch(() => undefined));
+    const connection = this.connection;
     this.connection = undefined;
-    connection?.db.close();
+    return new Promise((resolve) =>
+      resolve(
+        translated(() => {
+          connection?.db.close();
+        }),
+      ),
+    );
   }
 
-  private run<T>(operation: () => T): T {
-    return translated(operation);
+  /**
+   * Runs one operation on the connection (opened on first use). better-sqlite3 is synchronous; the promise
+   * executor turns anything it throws into a rejection, SQLite's outages translated.
+   */
+  private execute<T>(operation: (connection: Connection) => T): Promise<T> {
+    return new Promise((resolve) => resolve(translated(() => operation(this.connect()))));
   }
 
-  private async connect(): Promise<Connection> {
+  private connect(): Connection {
     if (this.closed) throw new UnavailableError(Dependency.Catalog, CatalogUnavailableReason.closed);
-    if (this.connection) return this.connection;
-    this.opening ??= this.open().finally(() => {
-      this.opening = undefined;
-    });
-    const connection = await this.opening;
-    if (this.closed) {
-      connection.db.close();
-      throw new UnavailableError(Dependency.Catalog, CatalogUnavailableReason.closed);
+    if (!this.connection) {
+      const { db, warnings } = openCatalogDatabase(this.dataDir, { busyTimeoutMs: this.busyTimeoutMs });
+      try {
+        this.connection = this.prepare(db);
+      } catch (err) {
+        db.close();
+        throw err;
+      }
+      warnings.forEach((warning) => this.onWarning(warning));
     }
-    this.connection = connection;
-    return connection;
-  }
-
-  private async open(): Promise<Connection> {
-    const { db, warnings } = await openCatalogDatabase(this.dataDir, { busyTimeoutMs: this.busyTimeoutMs });
-    const connection = this.prepare(db);
-    warnings.forEach((warning) => this.onWarning(warning));
-    return connection;
+    return this.connection;
   }
 
   private prepare(db: Database.Database): Connection {

@@ -156,7 +156,7 @@ describe('a catalog.json that is not in the old format', () => {
     writeLegacy({ version: 1, runbooks: [runbook] });
     expect(await catalog.list('acme')).toEqual([runbook]);
 
-    const { db } = await openCatalogDatabase(dataDir);
+    const { db } = openCatalogDatabase(dataDir);
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     } finally {

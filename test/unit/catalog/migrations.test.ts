@@ -48,8 +48,8 @@ test('the migrations are numbered 1, 2, 3, ... in list order', () => {
   expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
 });
 
-test('a new database is brought to the latest version, with the runbooks table', async () => {
-  const { db } = await openCatalogDatabase(dataDir);
+test('a new database is brought to the latest version, with the runbooks table', () => {
+  const { db } = openCatalogDatabase(dataDir);
   try {
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     expect(tables(db)).toEqual(['catalog_meta', 'runbooks']);

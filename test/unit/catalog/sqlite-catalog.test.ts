@@ -138,8 +138,8 @@ describe('list', () => {
 });
 
 describe('durability settings', () => {
-  test('the connection is in WAL mode with synchronous=FULL and the busy timeout', async () => {
-    const { db } = await openCatalogDatabase(dataDir, { busyTimeoutMs: 1234 });
+  test('the connection is in WAL mode with synchronous=FULL and the busy timeout', () => {
+    const { db } = openCatalogDatabase(dataDir, { busyTimeoutMs: 1234 });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
@@ -151,8 +151,8 @@ describe('durability settings', () => {
 });
 
 describe('a corrupt stored record', () => {
-  async function storeRaw(solution: string, uuid: string, name: string, json: string): Promise<void> {
-    const { db } = await openCatalogDatabase(dataDir);
+  function storeRaw(solution: string, uuid: string, name: string, json: string): void {
+    const { db } = openCatalogDatabase(dataDir);
     try {
       db.prepare('INSERT INTO runbooks (solution, uuid, name, runbook) VALUES (?, ?, ?, ?)').run(
         solution,
@@ -171,7 +171,7 @@ describe('a corrupt stored record', () => {
     const good = aRunbook('acme', 'good');
     await catalog.put(good);
     const bad = aRunbook('acme', 'bad');
-    await storeRaw('acme', bad.uuid, 'bad', JSON.stringify({ ...bad, target: { kind: 'ftp' } }));
+    storeRaw('acme', bad.uuid, 'bad', JSON.stringify({ ...bad, target: { kind: 'ftp' } }));
 
     expect(await catalog.get('acme', bad.uuid)).toBeUndefined();
     expect(await catalog.list('acme')).toEqual([good]);
@@ -190,7 +190,7 @@ describe('a corrupt stored record', () => {
     const warnings: CatalogWarning[] = [];
     const catalog = catalogIn(dataDir, warnings);
     const elsewhere = aRunbook('globex', 'moved');
-    await storeRaw('acme', elsewhere.uuid, 'moved', JSON.stringify(elsewhere));
+    storeRaw('acme', elsewhere.uuid, 'moved', JSON.stringify(elsewhere));
     expect(await catalog.get('acme', elsewhere.uuid)).toBeUndefined();
     expect(warnings.map((w) => w.message)).toEqual([
       `Runbook ${elsewhere.uuid} of solution acme cannot be read from the catalog and is treated as absent: its solution or uuid differs from its key`,
@@ -201,8 +201,8 @@ describe('a corrupt stored record', () => {
     const catalog = catalogIn(dataDir);
     const repaired = aRunbook('acme', 'repaired');
     const removed = aRunbook('acme', 'removed');
-    await storeRaw('acme', repaired.uuid, 'repaired', '{"uuid": 1}');
-    await storeRaw('acme', removed.uuid, 'removed', '[]');
+    storeRaw('acme', repaired.uuid, 'repaired', '{"uuid": 1}');
+    storeRaw('acme', removed.uuid, 'removed', '[]');
 
     await catalog.put(repaired);
     expect(await catalog.get('acme', repaired.uuid)).toEqual(repaired);
