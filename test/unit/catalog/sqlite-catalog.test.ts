@@ -113,7 +113,8 @@ describe('get, put, remove', () => {
 
 describe('solution scoping', () => {
   test('the same uuid in two solutions is two runbooks, and no call reaches the other solution', async () => {
-    const catalog = catalogIn(dataDir);
+    const warnings: CatalogWarning[] = [];
+    const catalog = catalogIn(dataDir, warnings);
     const mine = aRunbook('acme', 'restart web');
     const theirs = aRunbook('globex', 'drain queue', mine.uuid);
     await catalog.put(mine);
@@ -126,6 +127,7 @@ describe('solution scoping', () => {
 
     expect(await catalog.remove('acme', mine.uuid)).toBe(true);
     expect(await catalog.get('globex', mine.uuid)).toEqual(theirs);
+    expect(warnings).toEqual([]);
   });
 });
 
