@@ -97,7 +97,7 @@ test('the last instant of a window is read back from its calendar entries, by mo
   );
   const decoded = instants.map((instant) => {
     const cal = instantCalendar(instant);
-    const one = (v: number | string) => [{ start: v, end: v, step: 1 }];
+    const one = <T>(v: T) => [{ start: v, end: v, step: 1 }];
     return {
       year: one(cal.year as number),
       month: one(cal.month as string),
