@@ -1,6 +1,6 @@
 /**
  * Proleptic Gregorian civil-date arithmetic on integers (H. Hinnant's days-from-civil), so the engine can
- * jump straight to any day, week, month or year without iterating and without Date or luxon objects.
+ * jump straight to any day, week, month or year without iterating and without Date objects.
  * Day numbers count from 1970-01-01 = 0.
  */
 
