@@ -253,6 +253,17 @@ function definedOnly<T extends Record<string, unknown>>(
   };
 }
 
+/**
+ * The environment of a child process of the product (the embedded dev server script): this process's own, with
+ * `extra` on top. The one other place besides {@link loadSettings} that touches `process.env`.
+ */
+export function childEnvironment(
+  extra: Readonly<Record<string, string>>,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  return { ...env, ...extra };
+}
+
 /** A setting in the environment is malformed. */
 export class SettingsError extends Error {
   override readonly name = 'SettingsError';

@@ -9,6 +9,7 @@ import {
   loadSettings,
   SettingsError,
   DEFAULT_DISPATCH_RETRY,
+  parseTokens,
 } from '../../../src/config';
 
 test('an empty environment means the embedded dev server', () => {
@@ -88,4 +89,52 @@ test.each([
   ['temporal.internal:7233', false],
 ])('isLocalAddress(%s) is %s', (address, local) => {
   expect(isLocalAddress(address)).toBe(local);
+});
+
+test('the HTTP API, demo and log settings have defaults and name their variable when malformed', () => {
+  const settings = loadSettings({});
+  expect(settings).toMatchObject({ httpPort: 8080, httpHost: '127.0.0.1', demoPort: 8090, logLevel: 'INFO' });
+  expect(settings.apiTokens).toBeUndefined();
+  expect(settings.solution).toBeUndefined();
+  expect(
+    loadSettings({
+      RUNBOOK_SCHEDULER_HTTP_PORT: '0',
+      RUNBOOK_SCHEDULER_LOG_LEVEL: 'debug',
+      RUNBOOK_SCHEDULER_SOLUTION: 'acme',
+    }),
+  ).toMatchObject({ httpPort: 0, logLevel: 'DEBUG', solution: 'acme' });
+  expect(() => loadSettings({ RUNBOOK_SCHEDULER_HTTP_PORT: '80a' })).toThrow(
+    new SettingsError('RUNBOOK_SCHEDULER_HTTP_PORT must be a port number from 0 to 65535, got "80a"'),
+  );
+  expect(() => loadSettings({ RUNBOOK_SCHEDULER_DEMO_PORT: '70000' })).toThrow(
+    'RUNBOOK_SCHEDULER_DEMO_PORT must be a port number from 0 to 65535, got "70000"',
+  );
+  expect(() => loadSettings({ RUNBOOK_SCHEDULER_LOG_LEVEL: 'loud' })).toThrow(
+    'RUNBOOK_SCHEDULER_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, got "loud"',
+  );
+});
+
+test('API tokens map each token to its solution; a malformed entry is named by position, not by value', () => {
+  expect(loadSettings({ RUNBOOK_SCHEDULER_API_TOKENS: 'abc=acme, def=globex' }).apiTokens).toEqual(
+    new Map([
+      ['abc', 'acme'],
+      ['def', 'globex'],
+    ]),
+  );
+  expect(parseTokens('t1=a,t2=b=c')).toEqual(
+    new Map([
+      ['t1', 'a'],
+      ['t2', 'b=c'],
+    ]),
+  );
+  const error = (() => {
+    try {
+      loadSettings({ RUNBOOK_SCHEDULER_API_TOKENS: 'abc=acme,sk_secret_token' });
+    } catch (err) {
+      return err as Error;
+    }
+    return undefined;
+  })();
+  expect(error).toEqual(new SettingsError('RUNBOOK_SCHEDULER_API_TOKENS entry 2 must be token=solution'));
+  expect(error?.message).not.toContain('sk_secret_token');
 });

@@ -1,0 +1,43 @@
+/**
+ * `src/config.ts` is the one module that reads settings (issue 8, item 2): no other file of the product reads
+ * the environment, and config itself is a leaf that imports nothing of the product and does no I/O when loaded.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CONFIG = path.join(ROOT, 'src', 'config.ts');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const file = path.join(dir, name);
+    if (statSync(file).isDirectory()) return sourceFiles(file);
+    return /\.(ts|js)$/.test(name) ? [file] : [];
+  });
+}
+
+/** Code without comments, so a TSDoc that mentions `process.env` is not taken for a read. */
+function code(file: string): string {
+  return readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:])\/\/.*$/gm, '$1');
+}
+
+test('no product file but src/config.ts reads process.env', () => {
+  const files = ['src', 'activities', 'workflows', 'bin'].flatMap((dir) => sourceFiles(path.join(ROOT, dir)));
+  expect(files.length).toBeGreaterThan(20);
+  const readers = files
+    .filter((file) => file !== CONFIG && /process\.env\b/.test(code(file)))
+    .map((file) => path.relative(ROOT, file));
+  expect(readers).toEqual([]);
+});
+
+test('src/config.ts imports only Node built-ins: it is a leaf of the product', () => {
+  const imports = [...code(CONFIG).matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]);
+  expect(imports.length).toBeGreaterThan(0);
+  expect(imports.filter((specifier) => !specifier?.startsWith('node:'))).toEqual([]);
+});
+
+test('src/config.ts does no file or network I/O', () => {
+  expect(code(CONFIG)).not.toMatch(/node:(fs|net|http|https|child_process|dns)|readFile|existsSync/);
+});
