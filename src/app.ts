@@ -3,7 +3,8 @@
  * CLI and tests, so each entry point stays a few lines.
  */
 import type { Client } from '@temporalio/client';
-import { FileRunbookCatalog } from './catalog/file-catalog';
+import type { RunbookCatalog } from './catalog/catalog';
+import { openRunbookCatalog } from './catalog/open';
 import type { Settings } from './config';
 import { SchedulerService } from './connector/scheduler-service';
 import { connectClient } from './temporal/connection';
@@ -14,7 +15,7 @@ import { TemporalScheduleGateway } from './temporal/schedule-gateway';
 export interface App {
   readonly settings: Settings;
   readonly client: Client;
-  readonly catalog: FileRunbookCatalog;
+  readonly catalog: RunbookCatalog;
   readonly service: SchedulerService;
   close(): Promise<void>;
 }
@@ -25,7 +26,7 @@ export async function createApp(
   options: { window?: WindowOptions; client?: Client } = {},
 ): Promise<App> {
   const client = options.client ?? (await connectClient(settings));
-  const catalog = new FileRunbookCatalog(settings.dataDir);
+  const catalog = openRunbookCatalog(settings.dataDir);
   const gateway = new TemporalScheduleGateway(client, settings.taskQueue, options.window);
   const service = new SchedulerService({
     catalog,
@@ -39,6 +40,7 @@ export async function createApp(
     catalog,
     service,
     close: async () => {
+      await catalog.close?.();
       if (!options.client) await client.connection.close();
     },
   };

@@ -24,7 +24,8 @@ export { ScheduleActionError, ActionErrorCode, Messages } from './connector/erro
 export * from './connector/inputs';
 export * from './catalog/model';
 export type { RunbookCatalog } from './catalog/catalog';
-export { FileRunbookCatalog } from './catalog/file-catalog';
+export { openRunbookCatalog } from './catalog/open';
+export { SqliteRunbookCatalog } from './catalog/sqlite-catalog';
 export { compileSchedule, type CompiledSchedule, type WindowOptions } from './temporal/compile';
 export {
   TemporalScheduleGateway,
