@@ -129,6 +129,25 @@ test('a crash between the import and the rename is finished on the next open, wi
   expect(warnings).toEqual([]);
 });
 
+test('without an onWarning option, a warning is a Node process warning', async () => {
+  const invalid = { ...aRunbook('acme', 'x'), name: '' };
+  writeLegacy({ version: 1, runbooks: [invalid] });
+  const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+  try {
+    const catalog = new SqliteRunbookCatalog(dataDir);
+    open.push(catalog);
+    expect(await catalog.list('acme')).toEqual([]);
+    expect(emitWarning.mock.calls).toEqual([
+      [
+        `catalog.json runbooks[0] (uuid ${invalid.uuid}, solution acme) was not imported: name: Runbook name must not be empty; it remains in catalog.json.imported`,
+        { type: 'RunbookCatalogWarning', code: CatalogWarningCode.ImportSkippedRecord },
+      ],
+    ]);
+  } finally {
+    emitWarning.mockRestore();
+  }
+});
+
 describe('a catalog.json that is not in the old format', () => {
   test.each([
     ['not JSON', '{"version": 1, "runbooks": [', 'Cannot import catalog.json: it is not valid JSON'],
