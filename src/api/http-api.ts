@@ -1,209 +1,246 @@
 /**
- * The HTTP API: JSON over HTTP, a thin layer over {@link SchedulerService}. Each caller authenticates with a
- * bearer token; the token decides the solution, so no caller can name another solution's schedules.
+ * The HTTP API: JSON over HTTP on Fastify, a thin layer over the scheduler service (routes in `./routes`, the
+ * OpenAPI document in `./openapi`). Each caller authenticates with a bearer token; the token decides the
+ * solution, so no caller can name another solution's schedules.
+ *
+ * Every error is answered here, in one place: the service's {@link ScheduleActionError} with its status and
+ * exact message, {@link UnavailableError} with 503, the HTTP layer's own refusals, and anything else with 500
+ * and a request id, its detail only in the log.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { ActionErrorCode, ScheduleActionError } from '../connector/errors';
-import type { SchedulerService } from '../connector/scheduler-service';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, {
+  type FastifyError,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { ScheduleActionError } from '../connector/errors';
+import { INTERNAL_ERROR_MESSAGE } from '../connector/outputs';
+import { UnavailableError } from '../errors';
+import { solutionOf, type TokenMap } from './auth';
+import { ApiMessages, HttpApiError, MAX_BODY_BYTES, STATUS_OF_ACTION_ERROR } from './errors';
+import { swaggerOptions } from './openapi';
+import { registerRoutes, type HttpApiService, type ZodFastify } from './routes';
 
-/** Bearer token -> solution. */
-export type TokenMap = ReadonlyMap<string, string>;
+export type { TokenMap } from './auth';
+export type { HttpApiService } from './routes';
 
-/**
- * Parses `RUNBOOK_SCHEDULER_API_TOKENS`: comma-separated `token=solution` pairs.
- * @throws Error naming the malformed entry.
- */
-export function parseTokens(text: string | undefined): Map<string, string> {
-  const tokens = new Map<string, string>();
-  for (const entry of (text ?? '')
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean)) {
-    const at = entry.indexOf('=');
-    if (at <= 0 || at === entry.length - 1) {
-      throw new Error(`RUNBOOK_SCHEDULER_API_TOKENS entry "${entry}" must be token=solution`);
-    }
-    tokens.set(entry.slice(0, at), entry.slice(at + 1));
-  }
-  return tokens;
+/** Options of {@link buildHttpApi}. */
+export interface HttpApiOptions {
+  /**
+   * Fastify's `logger` option: `false`, `true`, or pino options (a `level`, a `stream`). Unexpected errors are
+   * logged at `error` with their stack.
+   * @default `{ level: 'warn' }`: failures only, no line per request
+   */
+  readonly logger?: FastifyServerOptions['logger'];
 }
 
-const MAX_BODY_BYTES = 256 * 1024;
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details: readonly string[] = [],
-  ) {
-    super(message);
-  }
+/** The running API of {@link startHttpApi}. */
+export interface RunningHttpApi {
+  /** The port it listens on (the one chosen when 0 was asked for). */
+  readonly port: number;
+  /** Stops listening; resolves once in-flight requests are answered. */
+  close(): Promise<void>;
 }
 
-const STATUS_OF: Record<ActionErrorCode, number> = {
-  [ActionErrorCode.Invalid]: 422,
-  [ActionErrorCode.NotFound]: 404,
-  [ActionErrorCode.Conflict]: 409,
-  [ActionErrorCode.Unsupported]: 422,
-};
+/** The path of a request URL as the caller wrote it (percent-encoding kept), without the query string. */
+function pathOf(url: string): string {
+  return new URL(url, 'http://localhost').pathname;
+}
 
-type Route = (
-  service: SchedulerService,
-  solution: string,
-  body: unknown,
-  ref: string | undefined,
-  url: URL,
-) => Promise<unknown>;
+/** True when `path` has the shape of the route `pattern` (`/v1/schedules/:reference/runs`), segment by segment. */
+function hasShapeOf(pattern: string, path: string): boolean {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  return (
+    want.length === got.length &&
+    want.every((segment, i) => (segment.startsWith(':') ? got[i] !== '' : segment === got[i]))
+  );
+}
 
-/** Routes: method + path pattern -> handler. `:ref` is a URL-encoded schedule reference. */
-const ROUTES: ReadonlyArray<[string, RegExp, Route]> = [
-  ['POST', /^\/v1\/schedules$/, (s, sol, body) => s.createSchedule(sol, body)],
-  ['GET', /^\/v1\/schedules$/, async (s, sol) => ({ schedules: await s.listSchedules(sol) })],
-  [
-    'GET',
-    /^\/v1\/schedules\/([^/]+)$/,
-    async (s, sol, _b, ref) => {
-      const view = await s.getSchedule(sol, { schedule_reference: ref });
-      if (!view) throw new HttpError(404, 'Schedule not found');
-      return view;
-    },
-  ],
-  [
-    'PUT',
-    /^\/v1\/schedules\/([^/]+)$/,
-    (s, sol, body, ref) => s.updateSchedule(sol, { ...asObject(body), schedule_reference: ref }),
-  ],
-  [
-    'DELETE',
-    /^\/v1\/schedules\/([^/]+)$/,
-    (s, sol, _b, ref) => s.deleteSchedule(sol, { schedule_reference: ref }),
-  ],
-  [
-    'POST',
-    /^\/v1\/schedules\/([^/]+)\/pause$/,
-    (s, sol, _b, ref) => s.pauseSchedule(sol, { schedule_reference: ref }),
-  ],
-  [
-    'POST',
-    /^\/v1\/schedules\/([^/]+)\/resume$/,
-    (s, sol, _b, ref) => s.resumeSchedule(sol, { schedule_reference: ref }),
-  ],
-  [
-    'POST',
-    /^\/v1\/schedules\/([^/]+)\/trigger$/,
-    (s, sol, _b, ref) => s.triggerSchedule(sol, { schedule_reference: ref }),
-  ],
-  [
-    'GET',
-    /^\/v1\/schedules\/([^/]+)\/runs$/,
-    (s, sol, _b, ref, url) => {
-      const limit = url.searchParams.get('limit');
-      return s.listRuns(sol, { schedule_reference: ref, ...(limit === null ? {} : { limit }) });
-    },
-  ],
-  ['GET', /^\/v1\/runbooks$/, async (s, sol) => ({ runbooks: await s.listRunbooks(sol) })],
-  ['POST', /^\/v1\/runbooks$/, (s, sol, body) => s.registerRunbook({ ...asObject(body), solution: sol })],
-];
-
-function asObject(body: unknown): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new HttpError(400, 'Request body must be a JSON object');
+/** Answers an error: its status and body, a 500 logged with its stack and never echoed. */
+function send(reply: FastifyReply, error: unknown): FastifyReply {
+  const request = reply.request;
+  if (error instanceof ScheduleActionError) {
+    return reply
+      .code(STATUS_OF_ACTION_ERROR[error.code])
+      .send({ error: error.message, details: error.details });
   }
-  return body as Record<string, unknown>;
+  if (error instanceof HttpApiError) {
+    if (error.allow) void reply.header('allow', error.allow.join(', '));
+    if (error.status === 401) void reply.header('www-authenticate', 'Bearer');
+    return reply.code(error.status).send({ error: error.message, details: error.details });
+  }
+  if (error instanceof UnavailableError) return reply.code(503).send({ error: error.message });
+  const fastifyError = error as Partial<FastifyError>;
+  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return reply.code(413).send({ error: ApiMessages.bodyTooLarge, details: [] });
+  }
+  // Fastify's own refusals of a malformed request (a Content-Length that does not match, say).
+  const status = fastifyError.statusCode ?? 500;
+  if (fastifyError.code?.startsWith('FST_') && status >= 400 && status < 500) {
+    return reply.code(status).send({ error: fastifyError.message, details: [] });
+  }
+  request.log.error({ err: error }, 'Unexpected error answering %s %s', request.method, pathOf(request.url));
+  return reply.code(500).send({ error: INTERNAL_ERROR_MESSAGE, request_id: request.id });
 }
 
 /**
- * The solution of a presented token. Compares digests in constant time against every configured token, so the
- * answer's timing tells nothing about how much of a guess was right.
+ * Builds the HTTP API over a service, not listening: call `listen`, or `inject` in tests.
+ *
+ * `GET /v1/openapi.json` is public; every other route needs a bearer token of `tokens`. Request bodies are
+ * read as JSON whatever their content type (curl's `-d` sends a form content type), up to
+ * {@link MAX_BODY_BYTES}.
  */
-function solutionOf(tokens: TokenMap, presented: string): string | undefined {
-  const digest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
-  const wanted = digest(presented);
-  let solution: string | undefined;
-  for (const [token, tokenSolution] of tokens) {
-    if (timingSafeEqual(digest(token), wanted)) solution = tokenSolution;
-  }
-  return solution;
-}
-
-function decodeReference(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpError(400, 'Schedule reference in the path is not valid percent-encoding');
-  }
-}
-
-async function readJson(req: http.IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES)
-      throw new HttpError(413, `Request body must be at most ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return undefined;
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'Request body is not valid JSON');
-  }
-}
-
-/** Handles one request; exported for reuse by other servers. */
-export async function handle(
-  service: SchedulerService,
+export function buildHttpApi(
+  service: HttpApiService,
   tokens: TokenMap,
-  req: http.IncomingMessage,
-): Promise<{ status: number; body: unknown }> {
-  try {
-    const auth = req.headers.authorization ?? '';
-    const solution = auth.startsWith('Bearer ') ? solutionOf(tokens, auth.slice(7).trim()) : undefined;
-    if (solution === undefined) throw new HttpError(401, 'Missing or unknown bearer token');
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    for (const [method, pattern, route] of ROUTES) {
-      const match = pattern.exec(url.pathname);
-      if (!match || req.method !== method) continue;
-      const ref = match[1] !== undefined ? decodeReference(match[1]) : undefined;
-      const body = method === 'GET' || method === 'DELETE' ? undefined : await readJson(req);
-      return {
-        status: method === 'POST' && pattern.source === '^\\/v1\\/schedules$' ? 201 : 200,
-        body: await route(service, solution, body, ref, url),
-      };
+  options: HttpApiOptions = {},
+): ZodFastify {
+  /** Route pattern -> its methods, and whether it is public: the 405s and bad-URL answers are derived from it. */
+  const paths = new Map<string, { methods: string[]; public: boolean }>();
+
+  const authenticate = (request: FastifyRequest, isPublic: boolean): void => {
+    if (isPublic) return;
+    const solution = solutionOf(tokens, request.headers.authorization);
+    if (solution === undefined) throw new HttpApiError(401, ApiMessages.unauthenticated);
+    request.solution = solution;
+  };
+
+  const app = Fastify({
+    logger: options.logger ?? { level: 'warn' },
+    genReqId: () => randomUUID(),
+    bodyLimit: MAX_BODY_BYTES,
+    // Explicit routes only: HEAD is answered 405 like any other method a path does not declare.
+    exposeHeadRoutes: false,
+    // The router's default limit (100) is below a 200-character reference once percent-encoded (up to 12 per
+    // character): the service judges a reference's length, with its own message.
+    routerOptions: { maxParamLength: 16 * 1024 },
+    // A path whose percent-encoding cannot be decoded never reaches routing or hooks.
+    frameworkErrors: (error, request, reply) => {
+      try {
+        const path = pathOf(request.url);
+        const route = [...paths].find(([pattern]) => hasShapeOf(pattern, path));
+        authenticate(request, route?.[1].public ?? false);
+        if (error.code === 'FST_ERR_BAD_URL' && route?.[0].includes(':reference')) {
+          throw new HttpApiError(400, ApiMessages.badReferenceEncoding);
+        }
+        throw new HttpApiError(404, ApiMessages.noRoute(request.method, path));
+      } catch (refusal) {
+        send(reply, refusal);
+      }
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  // The route schemas describe; the service parses the raw input and owns the messages (see ./routes). Outputs
+  // are sent as the service returned them.
+  // `true` accepts and leaves the value untouched (a `{value}` would turn an absent body into null).
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.removeAllContentTypeParsers();
+  // 'remove': a `__proto__` or `constructor.prototype` key is dropped, never merged into an object.
+  const parseJson = app.getDefaultJsonParser('remove', 'remove');
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (!request.routeOptions.config.readsBody || text.length === 0) {
+      done(null, undefined);
+      return;
     }
-    throw new HttpError(404, `No route for ${req.method ?? ''} ${url.pathname}`);
-  } catch (err) {
-    if (err instanceof ScheduleActionError) {
-      return { status: STATUS_OF[err.code], body: { error: err.message, details: err.details } };
+    void parseJson(request, text, (error, value) => {
+      if (error) done(new HttpApiError(400, ApiMessages.invalidJson), undefined);
+      else done(null, value);
+    });
+  });
+
+  app.decorateRequest('solution', '');
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      authenticate(request, request.routeOptions.config.public === true);
+      // `/v1/schedules/` routes with an empty reference, but no route names the empty reference.
+      const params = request.params as Record<string, string | undefined>;
+      if (params.reference === '') {
+        throw new HttpApiError(404, ApiMessages.noRoute(request.method, pathOf(request.url)));
+      }
+      done();
+    } catch (refusal) {
+      done(refusal as Error);
     }
-    if (err instanceof HttpError)
-      return { status: err.status, body: { error: err.message, details: err.details } };
-    return {
-      status: 500,
-      body: { error: 'Internal error', details: [err instanceof Error ? err.message : String(err)] },
-    };
-  }
+  });
+  app.addHook('onRoute', (route) => {
+    if (route.config?.methodNotAllowed) return;
+    const entry = paths.get(route.url) ?? { methods: [], public: route.config?.public === true };
+    entry.methods.push(...[route.method].flat());
+    paths.set(route.url, entry);
+  });
+
+  app.setErrorHandler((error, _request, reply) => send(reply, error));
+  app.setNotFoundHandler((request) => {
+    throw new HttpApiError(404, ApiMessages.noRoute(request.method, pathOf(request.url)));
+  });
+
+  void app.register(fastifySwagger, swaggerOptions);
+  void app.register((scope, _options, done) => {
+    registerRoutes(scope, service);
+    done();
+  });
+  // After the routes: every method a declared path does not answer is a 405 naming the ones it does.
+  void app.register((scope, _options, done) => {
+    for (const [url, { methods, public: isPublic }] of paths) {
+      const allow = [...methods].sort();
+      scope.route({
+        method: app.supportedMethods.filter((method) => !methods.includes(method)),
+        url,
+        config: { public: isPublic, methodNotAllowed: true },
+        schema: { hide: true },
+        handler: (request) => {
+          throw new HttpApiError(
+            405,
+            ApiMessages.methodNotAllowed(request.method, pathOf(request.url)),
+            [],
+            allow,
+          );
+        },
+      });
+    }
+    done();
+  });
+  return app;
 }
 
-/** Starts the HTTP API; resolves with the server and its port once listening. */
+/**
+ * Starts the HTTP API on `host:port` (port 0: a free one); resolves once it listens.
+ * @param host The address to bind. @default `127.0.0.1` (loopback only)
+ */
 export async function startHttpApi(
-  service: SchedulerService,
+  service: HttpApiService,
   tokens: TokenMap,
   port: number,
   host = '127.0.0.1',
-): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer((req, res) => {
-    void handle(service, tokens, req).then(({ status, body }) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return { server, port: (server.address() as AddressInfo).port };
+  options: HttpApiOptions = {},
+): Promise<RunningHttpApi> {
+  const app = buildHttpApi(service, tokens, options);
+  await app.listen({ port, host });
+  return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
+}
+
+/** A service for building the app only to read its document: no route is ever called. */
+const NO_SERVICE = new Proxy(
+  {},
+  { get: () => () => Promise.reject(new Error('The OpenAPI document is built without a service')) },
+) as HttpApiService;
+
+/** The OpenAPI 3.1 document of the API, as `GET /v1/openapi.json` serves it (and `schemas/openapi.json` holds). */
+export async function openApiDocument(): Promise<OpenAPIV3_1.Document> {
+  const app = buildHttpApi(NO_SERVICE, new Map(), { logger: false });
+  try {
+    await app.ready();
+    return app.swagger() as OpenAPIV3_1.Document;
+  } finally {
+    await app.close();
+  }
 }

@@ -5,9 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type http from 'node:http';
 import path from 'node:path';
-import { parseTokens, startHttpApi } from '../../src/api/http-api';
+import { startHttpApi, type RunningHttpApi } from '../../src/api/http-api';
+import { parseTokens } from '../../src/config';
 import { TriggerTemplate } from '../../src/catalog/model';
 import { uniqueId } from './harness';
 import { startScheduler, type SchedulerFixture } from './scheduler-fixture';
@@ -15,7 +15,7 @@ import { startScheduler, type SchedulerFixture } from './scheduler-fixture';
 const BIN = path.join(__dirname, '..', '..', 'bin', 'runbook-scheduler.js');
 
 let scheduler: SchedulerFixture;
-let server: http.Server;
+let api: RunningHttpApi;
 let base: string;
 const solutionA = uniqueId('sol-a');
 const solutionB = uniqueId('sol-b');
@@ -24,17 +24,16 @@ const tokenB = randomUUID();
 
 beforeAll(async () => {
   scheduler = await startScheduler();
-  const api = await startHttpApi(
+  api = await startHttpApi(
     scheduler.app.service,
     parseTokens(`${tokenA}=${solutionA},${tokenB}=${solutionB}`),
     0,
   );
-  server = api.server;
   base = `http://127.0.0.1:${api.port}/v1`;
 });
 
 afterAll(async () => {
-  server?.close();
+  await api?.close();
   await scheduler?.close();
 });
 

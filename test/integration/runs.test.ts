@@ -3,7 +3,8 @@
  * with their generation, occurrence instant and outcome; they stay inspectable after Delete Schedule (FEATURES.md
  * A9), and one solution never sees another's (A10), whatever characters the reference holds.
  */
-import { parseTokens, startHttpApi } from '../../src/api/http-api';
+import { startHttpApi } from '../../src/api/http-api';
+import { parseTokens } from '../../src/config';
 import { ActionErrorCode, ScheduleActionError } from '../../src/connector/errors';
 import type { RunView } from '../../src/temporal/runs';
 import { createDailySchedule, fireNow, rejectionOf, useConnectorWorld } from './connector-fixtures';
@@ -113,7 +114,7 @@ test('GET /v1/schedules/{reference}/runs lists the caller solution runs only', a
       json: { error: 'Limit must be a number', details: ['Limit must be a number'] },
     });
   } finally {
-    api.server.close();
+    await api.close();
     await world.service.deleteSchedule(solution, { schedule_reference: reference });
   }
 });

@@ -1,0 +1,115 @@
+/**
+ * The OpenAPI document is generated from the routes' zod schemas: the committed `schemas/openapi.json` must be
+ * its current output, and `GET /v1/openapi.json` serves it to anyone.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { buildHttpApi, openApiDocument } from '../../../src/api/http-api';
+import { BEARER_AUTH } from '../../../src/api/openapi';
+import { TOKENS, fakeService } from './fake-service';
+
+const COMMITTED = path.join(__dirname, '..', '..', '..', 'schemas', 'openapi.json');
+
+let document: OpenAPIV3_1.Document;
+beforeAll(async () => {
+  document = await openApiDocument();
+});
+
+/** Every operation of the document, as `METHOD path`. */
+function operations(doc: OpenAPIV3_1.Document): Array<[string, OpenAPIV3_1.OperationObject]> {
+  return Object.entries(doc.paths ?? {}).flatMap(([route, item]) =>
+    Object.entries(item ?? {}).map(
+      ([method, op]) =>
+        [`${method.toUpperCase()} ${route}`, op as OpenAPIV3_1.OperationObject] as [
+          string,
+          OpenAPIV3_1.OperationObject,
+        ],
+    ),
+  );
+}
+
+test('schemas/openapi.json is current (regenerate: npx tsx scripts/write-schemas.ts)', () => {
+  expect(JSON.parse(readFileSync(COMMITTED, 'utf8'))).toEqual(document);
+});
+
+test('GET /v1/openapi.json serves the document without a token', async () => {
+  const app = buildHttpApi(fakeService().service, TOKENS, { logger: false });
+  const res = await app.inject({ method: 'GET', url: '/v1/openapi.json' });
+  await app.close();
+  expect(res.statusCode).toBe(200);
+  expect(res.json()).toEqual(document);
+});
+
+test('it is OpenAPI 3.1 and documents every route, and no 405 stand-ins', () => {
+  expect(document.openapi).toBe('3.1.0');
+  expect(operations(document).map(([name]) => name)).toEqual([
+    'POST /v1/runbooks',
+    'GET /v1/runbooks',
+    'POST /v1/schedules',
+    'GET /v1/schedules',
+    'GET /v1/schedules/{reference}',
+    'PUT /v1/schedules/{reference}',
+    'DELETE /v1/schedules/{reference}',
+    'POST /v1/schedules/{reference}/pause',
+    'POST /v1/schedules/{reference}/resume',
+    'POST /v1/schedules/{reference}/trigger',
+    'GET /v1/schedules/{reference}/runs',
+    'GET /v1/openapi.json',
+  ]);
+});
+
+test('bearer authentication is the default security; only the document itself is public', () => {
+  expect(document.components?.securitySchemes?.[BEARER_AUTH]).toMatchObject({
+    type: 'http',
+    scheme: 'bearer',
+  });
+  expect(document.security).toEqual([{ [BEARER_AUTH]: [] }]);
+  const overridden = operations(document).filter(([, op]) => op.security !== undefined);
+  expect(overridden).toEqual([['GET /v1/openapi.json', expect.objectContaining({ security: [] })]]);
+});
+
+test('every authenticated operation documents 401, 500 and 503 with their bodies', () => {
+  for (const [name, op] of operations(document)) {
+    if (name === 'GET /v1/openapi.json') continue;
+    const schemaOf = (status: string) =>
+      (op.responses?.[status] as OpenAPIV3_1.ResponseObject | undefined)?.content?.['application/json']
+        ?.schema;
+    expect([name, schemaOf('401')]).toEqual([name, { $ref: '#/components/schemas/Error' }]);
+    expect([name, schemaOf('500')]).toEqual([name, { $ref: '#/components/schemas/InternalError' }]);
+    expect([name, schemaOf('503')]).toEqual([name, { $ref: '#/components/schemas/Unavailable' }]);
+  }
+});
+
+test('Create and Update Schedule document their schedule as the recurrence input', () => {
+  const bodyOf = (route: string, method: 'post' | 'put') =>
+    (document.paths?.[route]?.[method]?.requestBody as OpenAPIV3_1.RequestBodyObject).content[
+      'application/json'
+    ]?.schema as OpenAPIV3_1.SchemaObject;
+  const create = bodyOf('/v1/schedules', 'post');
+  expect(create.required).toEqual(['runbook_uuid', 'schedule_reference', 'schedule']);
+  expect(create.properties?.schedule).toEqual({ $ref: '#/components/schemas/RecurrenceInput' });
+  const update = bodyOf('/v1/schedules/{reference}', 'put');
+  expect(update.required).toEqual(['schedule']);
+  expect(update.properties?.schedule).toEqual({ $ref: '#/components/schemas/RecurrenceInput' });
+});
+
+test('Create Schedule answers 201 with its output, List Runs documents its limit', () => {
+  const create = document.paths?.['/v1/schedules']?.post?.responses?.['201'] as OpenAPIV3_1.ResponseObject;
+  expect(create.content?.['application/json']?.schema).toEqual({
+    $ref: '#/components/schemas/CreateScheduleOutput',
+  });
+  const parameters = document.paths?.['/v1/schedules/{reference}/runs']?.get
+    ?.parameters as OpenAPIV3_1.ParameterObject[];
+  expect(parameters.find((p) => p.name === 'limit')).toMatchObject({
+    in: 'query',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
+  });
+});
+
+test('every component it refers to is there, and none that nothing refers to', () => {
+  const text = JSON.stringify(document);
+  const referenced = new Set([...text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]));
+  expect(Object.keys(document.components?.schemas ?? {}).sort()).toEqual([...referenced].sort());
+});
