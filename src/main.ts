@@ -171,7 +171,7 @@ async function run(): Promise<void> {
   await Promise.all([worker.run(), ensureSweepSchedule(app.client, settings)]);
   await app.service.deprovision(runbook);
   demo.server.close();
-  api.server.close();
+  await api.close();
   await connection.close();
   await app.close();
   console.log('Stopped.');
