@@ -11,7 +11,14 @@ import { promisify } from 'node:util';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { createApp } from './app';
 import { TriggerTemplate } from './catalog/model';
-import { isLocalAddress, loadSettings, portOf, SettingsError, type Settings } from './config';
+import {
+  childEnvironment,
+  isLocalAddress,
+  loadSettings,
+  portOf,
+  SettingsError,
+  type Settings,
+} from './config';
 import { startHttpApi } from './api/http-api';
 import { connectWorker, ensureSearchAttributes, isReachable } from './temporal/connection';
 import { createSchedulerWorker, ensureSweepSchedule } from './worker';
@@ -53,11 +60,10 @@ async function ensureServer(settings: Settings): Promise<void> {
   const script = path.join(__dirname, '..', 'temporal-dev.sh');
   const { stdout } = await promisify(execFile)(script, ['start'], {
     // The script reads its own TEMPORAL_DEV_* settings; these two follow the product's.
-    env: {
-      ...process.env,
+    env: childEnvironment({
       TEMPORAL_DEV_PORT: String(portOf(settings.address)),
       TEMPORAL_NAMESPACE: settings.namespace,
-    },
+    }),
     maxBuffer: 10 * 1024 * 1024,
   });
   process.stdout.write(stdout);
