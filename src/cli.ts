@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createApp } from './app';
 import { loadSettings, type Settings } from './config';
+import { Messages } from './connector/errors';
 import type { SchedulerService } from './connector/scheduler-service';
 import { formatUtcSeconds } from './dispatch/payload';
 import { nextOccurrences, recurrenceJsonSchema, toRRuleText, validateRecurrence } from './recurrence';
@@ -159,7 +160,7 @@ function serviceCallOf(command: ServiceCommand, values: Values): ServiceCall {
     case Command.Get:
       return async (s, solution) => {
         const view = await s.getSchedule(solution, ref);
-        return view ? { json: view } : { failure: 'Schedule not found' };
+        return view ? { json: view } : { failure: Messages.scheduleNotFound };
       };
     case Command.List:
       return async (s, solution) => ({ json: { schedules: await s.listSchedules(solution) } });
