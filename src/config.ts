@@ -5,6 +5,7 @@
  * only reads the environment it is given. Files named here (TLS certificates) are read by the connection
  * module, the catalog by the catalog. Every entry point calls {@link loadSettings} and passes the result down.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /**
@@ -41,6 +42,24 @@ export const DEFAULT_DISPATCH_RETRY: DispatchRetryPolicy = {
   backoffCoefficient: 2,
   maximumIntervalMs: 300_000,
 };
+
+/** Task queues (and optionally workflow types) a solution's runbooks may target, as an operator allowed them. */
+export interface WorkflowTargetAllowance {
+  readonly taskQueue: string;
+  /** Only these workflow types on the queue; absent means any type. */
+  readonly workflowTypes?: readonly string[];
+}
+
+/** One key of the payload codec: an id (written beside each ciphertext, for rotation) and 32 bytes. */
+export interface CodecKey {
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+/** Default requests per minute one API token may make. */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+/** Default number of live schedules one solution may have. */
+export const DEFAULT_SCHEDULE_QUOTA = 1000;
 
 /** Log levels of the worker's readable log. */
 export const LogLevel = {
@@ -88,6 +107,31 @@ export interface Settings {
   readonly solution?: string;
   /** The Temporal CLI the embedded dev server script should use (`TEMPORAL_CLI`). */
   readonly temporalCli?: string;
+  /**
+   * Per solution, the task queues (and workflow types) its runbooks may target
+   * (`RUNBOOK_SCHEDULER_WORKFLOW_TARGETS`, JSON `{"<solution>": [{"taskQueue": "q", "workflowTypes": ["T"]}]}`).
+   * @default none: no solution may target a workflow
+   */
+  readonly workflowTargets: ReadonlyMap<string, readonly WorkflowTargetAllowance[]>;
+  /**
+   * Address ranges (CIDR) a dispatch may reach although the egress policy denies them by default: loopback,
+   * link-local, private, CGNAT (`RUNBOOK_SCHEDULER_EGRESS_ALLOW`, comma-separated, e.g. `10.20.0.0/16,::1/128`).
+   * @default none
+   */
+  readonly egressAllow: readonly string[];
+  /**
+   * Keys of the encrypting payload codec (`RUNBOOK_SCHEDULER_CODEC_KEYS=id:<base64 of 32 bytes>,...`): the first
+   * encrypts, every one decrypts (rotation). @default none: payloads are stored in clear, with a warning at start
+   */
+  readonly codecKeys: readonly CodecKey[];
+  /** Bearer token the codec endpoint requires (`RUNBOOK_SCHEDULER_CODEC_TOKEN`). */
+  readonly codecToken?: string;
+  /** Requests per minute one API token may make (`RUNBOOK_SCHEDULER_RATE_LIMIT`). @default 600 */
+  readonly rateLimitPerMinute: number;
+  /** Live schedules one solution may have (`RUNBOOK_SCHEDULER_SCHEDULE_QUOTA`). @default 1000 */
+  readonly scheduleQuota: number;
+  /** Port of the embedded dev server's Web UI (`TEMPORAL_DEV_UI_PORT`), one of the product's own addresses. @default 8233 */
+  readonly temporalUiPort: number;
 }
 
 /** Default gRPC address: the embedded dev server started by `temporal-dev.sh`. */
@@ -167,6 +211,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     apiTokens: tokensText === undefined ? undefined : parseTokens(tokensText),
     solution: value('RUNBOOK_SCHEDULER_SOLUTION'),
     temporalCli: value('TEMPORAL_CLI'),
+    codecToken: value('RUNBOOK_SCHEDULER_CODEC_TOKEN'),
   };
   return {
     address: value('TEMPORAL_ADDRESS') ?? DEFAULT_ADDRESS,
@@ -178,8 +223,93 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     httpHost: value('RUNBOOK_SCHEDULER_HTTP_HOST') ?? '127.0.0.1',
     demoPort: port('RUNBOOK_SCHEDULER_DEMO_PORT', DEFAULT_DEMO_PORT),
     logLevel: logLevelText as LogLevel,
+    workflowTargets: workflowTargetsOf(value('RUNBOOK_SCHEDULER_WORKFLOW_TARGETS')),
+    egressAllow: egressAllowOf(value('RUNBOOK_SCHEDULER_EGRESS_ALLOW')),
+    codecKeys: codecKeysOf(value('RUNBOOK_SCHEDULER_CODEC_KEYS')),
+    rateLimitPerMinute: Math.floor(number('RUNBOOK_SCHEDULER_RATE_LIMIT', DEFAULT_RATE_LIMIT_PER_MINUTE, 1)),
+    scheduleQuota: Math.floor(number('RUNBOOK_SCHEDULER_SCHEDULE_QUOTA', DEFAULT_SCHEDULE_QUOTA, 1)),
+    temporalUiPort: port('TEMPORAL_DEV_UI_PORT', 8233),
     ...definedOnly(optional),
   };
+}
+
+function workflowTargetsOf(text: string | undefined): Map<string, WorkflowTargetAllowance[]> {
+  const name = 'RUNBOOK_SCHEDULER_WORKFLOW_TARGETS';
+  const targets = new Map<string, WorkflowTargetAllowance[]>();
+  if (text === undefined) return targets;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new SettingsError(`${name} must be JSON: {"<solution>": [{"taskQueue": "<queue>"}]}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SettingsError(
+      `${name} must be a JSON object of solution -> list of {taskQueue, workflowTypes?}`,
+    );
+  }
+  for (const [solution, list] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!Array.isArray(list)) throw new SettingsError(`${name}: the entry of "${solution}" must be a list`);
+    const allowances = list.map((item: unknown, i): WorkflowTargetAllowance => {
+      const where = `${name}: "${solution}" entry ${i + 1}`;
+      const entry = item as { taskQueue?: unknown; workflowTypes?: unknown } | null;
+      if (typeof entry?.taskQueue !== 'string' || entry.taskQueue.trim() === '') {
+        throw new SettingsError(`${where} needs a taskQueue`);
+      }
+      const types = entry.workflowTypes;
+      if (types !== undefined && !(Array.isArray(types) && types.every((t) => typeof t === 'string' && t))) {
+        throw new SettingsError(`${where}: workflowTypes must be a list of names`);
+      }
+      return { taskQueue: entry.taskQueue, ...(types ? { workflowTypes: types as string[] } : {}) };
+    });
+    targets.set(solution, allowances);
+  }
+  return targets;
+}
+
+function egressAllowOf(text: string | undefined): string[] {
+  const ranges = (text ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const range of ranges) {
+    const [address, bits, extra] = range.split('/');
+    const family = address === undefined ? 0 : isIP(address);
+    const max = family === 6 ? 128 : 32;
+    if (
+      family === 0 ||
+      extra !== undefined ||
+      (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))
+    ) {
+      throw new SettingsError(
+        `RUNBOOK_SCHEDULER_EGRESS_ALLOW entry "${range}" must be an address range such as 10.0.0.0/8 or ::1/128`,
+      );
+    }
+  }
+  return ranges;
+}
+
+function codecKeysOf(text: string | undefined): CodecKey[] {
+  const keys: CodecKey[] = [];
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const at = entry.indexOf(':');
+    const id = entry.slice(0, at);
+    const key = Buffer.from(entry.slice(at + 1), 'base64');
+    // The key itself is a secret: name the entry by position and id only.
+    if (at <= 0 || !/^[A-Za-z0-9._-]{1,32}$/.test(id) || key.length !== 32) {
+      throw new SettingsError(
+        `RUNBOOK_SCHEDULER_CODEC_KEYS entry ${keys.length + 1} must be <id>:<base64 of 32 random bytes>`,
+      );
+    }
+    if (keys.some((k) => k.id === id)) {
+      throw new SettingsError(`RUNBOOK_SCHEDULER_CODEC_KEYS names key "${id}" twice`);
+    }
+    keys.push({ id, key });
+  }
+  return keys;
 }
 
 function tlsOf(value: (name: string) => string | undefined): TlsSettings | undefined {

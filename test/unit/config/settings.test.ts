@@ -138,3 +138,34 @@ test('API tokens map each token to its solution; a malformed entry is named by p
   expect(error).toEqual(new SettingsError('RUNBOOK_SCHEDULER_API_TOKENS entry 2 must be token=solution'));
   expect(error?.message).not.toContain('sk_secret_token');
 });
+
+test('tenant-safety settings: workflow targets, egress ranges, codec keys, rate limit and quota', () => {
+  const none = loadSettings({});
+  expect(none.workflowTargets.size).toBe(0);
+  expect(none.egressAllow).toEqual([]);
+  expect(none.codecKeys).toEqual([]);
+  expect(none).toMatchObject({ rateLimitPerMinute: 600, scheduleQuota: 1000, temporalUiPort: 8233 });
+  const key = Buffer.alloc(32, 7);
+  const settings = loadSettings({
+    RUNBOOK_SCHEDULER_WORKFLOW_TARGETS: '{"acme":[{"taskQueue":"acme-runbooks","workflowTypes":["deploy"]}]}',
+    RUNBOOK_SCHEDULER_EGRESS_ALLOW: '10.20.0.0/16, ::1/128,127.0.0.1',
+    RUNBOOK_SCHEDULER_CODEC_KEYS: `k2:${key.toString('base64')}`,
+    RUNBOOK_SCHEDULER_RATE_LIMIT: '30',
+    RUNBOOK_SCHEDULER_SCHEDULE_QUOTA: '5',
+  });
+  expect(settings.workflowTargets.get('acme')).toEqual([
+    { taskQueue: 'acme-runbooks', workflowTypes: ['deploy'] },
+  ]);
+  expect(settings.egressAllow).toEqual(['10.20.0.0/16', '::1/128', '127.0.0.1']);
+  expect(settings.codecKeys).toEqual([{ id: 'k2', key }]);
+  expect(settings).toMatchObject({ rateLimitPerMinute: 30, scheduleQuota: 5 });
+  expect(() => loadSettings({ RUNBOOK_SCHEDULER_WORKFLOW_TARGETS: '{"acme":[{}]}' })).toThrow(
+    'RUNBOOK_SCHEDULER_WORKFLOW_TARGETS: "acme" entry 1 needs a taskQueue',
+  );
+  expect(() => loadSettings({ RUNBOOK_SCHEDULER_EGRESS_ALLOW: '10.0.0.0/33' })).toThrow(
+    'RUNBOOK_SCHEDULER_EGRESS_ALLOW entry "10.0.0.0/33" must be an address range such as 10.0.0.0/8 or ::1/128',
+  );
+  expect(() => loadSettings({ RUNBOOK_SCHEDULER_CODEC_KEYS: 'k1:c2hvcnQ=' })).toThrow(
+    'RUNBOOK_SCHEDULER_CODEC_KEYS entry 1 must be <id>:<base64 of 32 random bytes>',
+  );
+});
