@@ -7,6 +7,9 @@ import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Settings } from './config';
+import type { EgressPolicy } from './dispatch/egress';
+import { loadEgressPolicy } from './dispatch/egress-host';
+import { payloadCodecsOf } from './temporal/codec';
 import type { WindowOptions } from './temporal/compile';
 import { TemporalScheduleGateway } from './temporal/schedule-gateway';
 
@@ -16,21 +19,30 @@ export interface SchedulerWorkerOptions {
   readonly client: Client;
   readonly connection: NativeConnection;
   readonly window?: WindowOptions;
+  /**
+   * Where HTTP dispatch may connect. @default built from `settings` (`egressAllow`, and the Temporal, Web UI and
+   * API addresses, which stay denied) by `loadEgressPolicy`
+   */
+  readonly egressPolicy?: EgressPolicy;
   /** Skip creating the hourly sweep schedule (tests that count schedules). @default false */
   readonly withoutSweepSchedule?: boolean;
 }
 
-/** Creates (does not run) the worker on the configured task queue. */
+/** Creates (does not run) the worker on the configured task queue, with the settings' payload codec. */
 export async function createSchedulerWorker(options: SchedulerWorkerOptions): Promise<Worker> {
   const { settings, client, connection } = options;
+  const egressPolicy = options.egressPolicy ?? (await loadEgressPolicy(settings));
   return await Worker.create({
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
     workflowsPath: path.join(__dirname, '..', 'workflows'),
+    // The client's codec: the worker reads run and activity inputs in clear and writes their results encrypted.
+    dataConverter: { payloadCodecs: payloadCodecsOf(settings) },
     activities: createActivities({
       client,
       taskQueue: settings.taskQueue,
+      egressPolicy,
       ...(options.window ? { window: options.window } : {}),
     }),
   });

@@ -8,6 +8,7 @@ import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { Settings, TlsSettings } from '../config';
+import { payloadCodecsOf } from './codec';
 import { CUSTOM_SEARCH_ATTRIBUTES } from './search-attributes';
 import { translating } from './temporal-errors';
 
@@ -39,12 +40,18 @@ export function connectionOptions(settings: Settings): {
 }
 
 /**
- * Connects a client to the configured namespace.
+ * Connects a client to the configured namespace; with codec keys configured, every payload it sends is encrypted
+ * (and every one it reads decrypted) by the payload codec.
  * @throws {@link UnavailableError} when Temporal cannot be reached.
  */
 export async function connectClient(settings: Settings): Promise<Client> {
   const connection = await translating('', () => Connection.connect(connectionOptions(settings)));
-  return new Client({ connection, namespace: settings.namespace });
+  const payloadCodecs = payloadCodecsOf(settings);
+  return new Client({
+    connection,
+    namespace: settings.namespace,
+    ...(payloadCodecs.length > 0 ? { dataConverter: { payloadCodecs } } : {}),
+  });
 }
 
 /**
