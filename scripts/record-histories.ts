@@ -10,6 +10,9 @@
  *   2. `TEMPORAL_ADDRESS=127.0.0.1:7233 npx tsx scripts/record-histories.ts`
  *   3. expect `wrote test/fixtures/histories/<name>.json` once per fixture, then commit the fixtures.
  *
+ * The recording runbook workflow runs on a queue named `runbook-wf-…`; the script allows such queues as workflow
+ * targets (`RUNBOOK_SCHEDULER_WORKFLOW_TARGETS`) unless the environment already says otherwise.
+ *
  * `--only http-correlated` records just the named fixtures, so older ones keep replaying the histories that the
  * code of their time wrote (a workflow change must still replay those).
  */
@@ -24,6 +27,8 @@ import { finishSignal } from '../test/fixtures/runbook-workflows';
 import { createDailySchedule, fireNow } from '../test/integration/connector-fixtures';
 import { startHttpReceiver, uniqueId, waitFor } from '../test/integration/harness';
 import { startScheduler } from '../test/integration/scheduler-fixture';
+
+process.env.RUNBOOK_SCHEDULER_WORKFLOW_TARGETS ??= JSON.stringify({ '*': [{ taskQueue: 'runbook-wf-*' }] });
 
 /** Where the fixtures live. */
 export const HISTORIES_DIR = path.join(__dirname, '..', 'test', 'fixtures', 'histories');
@@ -42,7 +47,8 @@ async function main(): Promise<void> {
     retry: { maximumAttempts: 3, initialIntervalMs: 200, backoffCoefficient: 1, maximumIntervalMs: 200 },
   });
   const receiver = await startHttpReceiver();
-  const runbookQueue = uniqueId('record-runbook-wf');
+  // A queue name that RUNBOOK_SCHEDULER_WORKFLOW_TARGETS allows (set below unless the caller set it).
+  const runbookQueue = uniqueId('runbook-wf-record');
   const connection = await connectWorker(scheduler.settings);
   const runbookWorker = await Worker.create({
     connection,

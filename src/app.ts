@@ -32,6 +32,8 @@ export async function createApp(
     catalog,
     gateway,
     retry: settings.dispatchRetry,
+    targets: { workflowTargets: settings.workflowTargets, productTaskQueue: settings.taskQueue },
+    scheduleQuota: settings.scheduleQuota,
     ...(settings.defaultTimeZone ? { defaultTimeZone: settings.defaultTimeZone } : {}),
   });
   return {

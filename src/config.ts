@@ -109,7 +109,8 @@ export interface Settings {
   readonly temporalCli?: string;
   /**
    * Per solution, the task queues (and workflow types) its runbooks may target
-   * (`RUNBOOK_SCHEDULER_WORKFLOW_TARGETS`, JSON `{"<solution>": [{"taskQueue": "q", "workflowTypes": ["T"]}]}`).
+   * (`RUNBOOK_SCHEDULER_WORKFLOW_TARGETS`, JSON `{"<solution>": [{"taskQueue": "q", "workflowTypes": ["T"]}]}`;
+   * the key `*` applies to every solution, a queue ending in `*` allows every queue it begins).
    * @default none: no solution may target a workflow
    */
   readonly workflowTargets: ReadonlyMap<string, readonly WorkflowTargetAllowance[]>;

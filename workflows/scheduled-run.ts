@@ -27,6 +27,7 @@ import { dispatchFailureMessage } from '../src/dispatch/outcome';
 import type { ScheduledRunInput, ScheduledRunResult } from '../src/temporal/run-input';
 import { checkScheduledRunInput, invalidRunInputMessage } from '../src/temporal/run-input-schema';
 import { DISPATCH_STATUS, JOB_CONTEXT, SCHEDULED_START_TIME } from '../src/temporal/search-attributes';
+import { jobIdPrefix, jobWorkflowId, needsEscaping } from '../src/temporal/schedule-ids';
 
 const { rearmSchedule, recordDispatchFailure } = proxyActivities<
   ReturnType<typeof activities.createActivities>
@@ -44,9 +45,16 @@ function occurrenceInstant(): Date {
 /** Marks runs that dispatch HTTP through {@link httpDispatchWorkflow} when they have an identifier. */
 export const HTTP_JOB_CORRELATION_PATCH = 'http-job-correlation';
 
-/** Workflow id of a runbook run correlated by its job context identifier, scoped by solution and runbook. */
-export function jobWorkflowId(input: ScheduledRunInput, identifier: string): string {
-  return `runbook-job:${input.solution}:${input.runbookUuid}:${identifier}`;
+/** Marks runs whose job workflow ids escape `:` and `%` in the solution, as schedule ids do. */
+export const ESCAPED_JOB_IDS_PATCH = 'escaped-job-workflow-ids';
+
+/**
+ * Whether this run's job workflow ids escape the solution: yes, except in runs recorded before escaping, which
+ * replay with the name as it was. Only a name that escaping changes asks for the patch, so other runs'
+ * histories are unchanged.
+ */
+function escapesSolution(solution: string): boolean {
+  return !needsEscaping(solution) || patched(ESCAPED_JOB_IDS_PATCH);
 }
 
 /**
@@ -158,7 +166,12 @@ async function dispatch(
     };
     // Runs recorded before this change dispatched in place whatever their identifier; they replay that way.
     if (identifier !== null && patched(HTTP_JOB_CORRELATION_PATCH)) {
-      const workflowId = jobWorkflowId(input, identifier);
+      const workflowId = jobWorkflowId(
+        input.solution,
+        input.runbookUuid,
+        identifier,
+        escapesSolution(input.solution),
+      );
       try {
         const { status } = await executeChild(httpDispatchWorkflow, {
           workflowId,
@@ -176,8 +189,11 @@ async function dispatch(
     const { status } = await dispatchHttpActivity(input.retry)(request);
     return { status: 'succeeded', httpStatus: status, ...base };
   }
+  const escaped = escapesSolution(input.solution);
   const workflowId =
-    identifier !== null ? jobWorkflowId(input, identifier) : `runbook-job:${input.solution}:${key}`;
+    identifier !== null
+      ? jobWorkflowId(input.solution, input.runbookUuid, identifier, escaped)
+      : `${jobIdPrefix(input.solution, escaped)}:${key}`;
   try {
     await startChild(target.workflowType, {
       workflowId,

@@ -16,6 +16,7 @@ export const ApiMessages = {
   notAnObject: 'Request body must be a JSON object',
   badReferenceEncoding: 'Schedule reference in the path is not valid percent-encoding',
   bodyTooLarge: `Request body must be at most ${MAX_BODY_BYTES} bytes`,
+  rateLimited: (perMinute: number) => `Too many requests: at most ${perMinute} per minute for this token`,
 } as const;
 
 /** A request the HTTP layer refuses before (or instead of) calling the service; answered `{error, details}`. */
@@ -28,6 +29,8 @@ export class HttpApiError extends Error {
     readonly details: readonly string[] = [],
     /** Methods the path does answer, for a 405's `Allow` header. */
     readonly allow?: readonly string[],
+    /** Seconds until a 429's caller may try again, for its `Retry-After` header. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -38,5 +41,6 @@ export const STATUS_OF_ACTION_ERROR: Readonly<Record<ActionErrorCode, number>> =
   [ActionErrorCode.Invalid]: 422,
   [ActionErrorCode.NotFound]: 404,
   [ActionErrorCode.Conflict]: 409,
+  [ActionErrorCode.QuotaExceeded]: 429,
   [ActionErrorCode.Unsupported]: 422,
 };

@@ -9,8 +9,13 @@ export interface RunbookCatalog {
   get(solution: string, uuid: string): Promise<Runbook | undefined>;
   /** Every runbook of a solution, ordered by name. */
   list(solution: string): Promise<Runbook[]>;
-  /** Inserts or replaces a runbook (keyed by solution and uuid). */
-  put(runbook: Runbook): Promise<void>;
+  /**
+   * Inserts or replaces a runbook (keyed by solution and uuid), atomically with reading what it replaced: of two
+   * concurrent puts of one runbook, the second returns the first, so what the first provisioned is never lost
+   * track of.
+   * @returns the runbook it replaced, or undefined when there was none.
+   */
+  put(runbook: Runbook): Promise<Runbook | undefined>;
   /** Removes a runbook; true when it existed. */
   remove(solution: string, uuid: string): Promise<boolean>;
   /**

@@ -105,7 +105,7 @@ interface Connection {
   readonly db: Database.Database;
   readonly get: Database.Statement<[string, string], { runbook: string }>;
   readonly list: Database.Statement<[string], { uuid: string; runbook: string }>;
-  readonly upsert: Database.Transaction<(runbook: Runbook) => void>;
+  readonly upsert: Database.Transaction<(runbook: Runbook) => string | undefined>;
   readonly remove: Database.Transaction<(solution: string, uuid: string) => boolean>;
 }
 
@@ -162,8 +162,12 @@ export class SqliteRunbookCatalog implements RunbookCatalog {
   }
 
   /** @throws {@link ZodError} when the runbook is invalid, before anything is written. */
-  put(runbook: Runbook): Promise<void> {
-    return this.execute((connection) => connection.upsert.immediate(RunbookSchema.parse(runbook)));
+  put(runbook: Runbook): Promise<Runbook | undefined> {
+    return this.execute((connection) => {
+      const parsed = RunbookSchema.parse(runbook);
+      const replaced = connection.upsert.immediate(parsed);
+      return replaced === undefined ? undefined : this.decode(parsed.solution, parsed.uuid, replaced);
+    });
   }
 
   remove(solution: string, uuid: string): Promise<boolean> {
@@ -213,16 +217,20 @@ export class SqliteRunbookCatalog implements RunbookCatalog {
        ON CONFLICT (solution, uuid) DO UPDATE SET name = excluded.name, runbook = excluded.runbook`,
     );
     const remove = db.prepare<[string, string]>('DELETE FROM runbooks WHERE solution = ? AND uuid = ?');
+    const selectOne = db.prepare<[string, string], { runbook: string }>(
+      'SELECT runbook FROM runbooks WHERE solution = ? AND uuid = ?',
+    );
     return {
       db,
-      get: db.prepare<[string, string], { runbook: string }>(
-        'SELECT runbook FROM runbooks WHERE solution = ? AND uuid = ?',
-      ),
+      get: selectOne,
       list: db.prepare<[string], { uuid: string; runbook: string }>(
         'SELECT uuid, runbook FROM runbooks WHERE solution = ? ORDER BY name, uuid',
       ),
+      // Read and write in one IMMEDIATE transaction: no other writer can come between them.
       upsert: db.transaction((runbook: Runbook) => {
+        const replaced = selectOne.get(runbook.solution, runbook.uuid)?.runbook;
         upsert.run(runbook.solution, runbook.uuid, runbook.name, JSON.stringify(runbook));
+        return replaced;
       }),
       remove: db.transaction((solution: string, uuid: string) => remove.run(solution, uuid).changes > 0),
     };

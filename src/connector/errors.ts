@@ -9,6 +9,8 @@ export const ActionErrorCode = {
   NotFound: 'not_found',
   Conflict: 'conflict',
   Unsupported: 'unsupported',
+  /** The solution has as many schedules as its quota allows. */
+  QuotaExceeded: 'quota_exceeded',
 } as const;
 /** Why an action failed. */
 export type ActionErrorCode = (typeof ActionErrorCode)[keyof typeof ActionErrorCode];
@@ -40,4 +42,6 @@ export const Messages = {
   registerFailed: (error: string) => `Failed to register schedule: ${error}`,
   /** A reference with no schedule in the caller's solution (get, pause, resume, trigger). */
   scheduleNotFound: 'Schedule not found',
+  /** A solution at its schedule quota (`RUNBOOK_SCHEDULER_SCHEDULE_QUOTA`). */
+  quotaReached: (quota: number) => `Solution has reached its quota of ${quota} schedules`,
 } as const;

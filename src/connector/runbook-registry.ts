@@ -15,7 +15,9 @@ import { ScheduleNotFoundError } from '../temporal/temporal-errors';
 import { ActionErrorCode, Messages, ScheduleActionError } from './errors';
 import { issueMessages, RequestBodySchema } from './inputs';
 import { parseInput, recurrenceOptions } from './parse';
+import { checkScheduleQuota } from './quota';
 import { buildRunInput, retargetedRunInput } from './run-inputs';
+import { targetRefusal, type TargetPolicy } from './target-policy';
 import { validateRecurrence } from '../recurrence';
 
 /** Dependencies of {@link RunbookRegistry}. */
@@ -26,6 +28,21 @@ export interface RunbookRegistryDeps {
   readonly now: () => Date;
   readonly defaultTimeZone?: string;
   readonly retry: DispatchRetryPolicy;
+  /** Where runbooks may send their fires. */
+  readonly targets: TargetPolicy;
+  /** Live schedules one solution may have. */
+  readonly scheduleQuota: number;
+}
+
+/** What a listing shows instead of a target header's value: header values are write-only. */
+export const REDACTED = '[redacted]';
+
+/** A runbook as callers see it: its target's header values (a runbook's own credentials) redacted. */
+export function redactRunbook(runbook: Runbook): Runbook {
+  const target = runbook.target;
+  if (target.kind !== 'http' || !target.headers) return runbook;
+  const headers = Object.fromEntries(Object.keys(target.headers).map((name) => [name, REDACTED]));
+  return { ...runbook, target: { ...target, headers } };
 }
 
 /** Runbooks and their triggers, each scoped to one solution. */
@@ -36,21 +53,28 @@ export class RunbookRegistry {
    * Adds or replaces a runbook in the catalog; a Scheduler trigger is provisioned (FEATURES.md A2), and on any
    * failure nothing is left half-made: no schedule, no catalog change. A replaced runbook's schedule is deleted
    * only once the new deployment is in place, so a failed re-deployment keeps the previous one running.
-   * @throws {@link ScheduleActionError} `Failed to register schedule: <error>` for an invalid runbook.
+   * Concurrent registrations of one runbook leave exactly one schedule: the catalog's put returns what it
+   * replaced, atomically, and the schedule of whatever was replaced is deleted.
+   * @returns the runbook as stored, its header values redacted.
+   * @throws {@link ScheduleActionError} `Failed to register schedule: <error>` for an invalid runbook or a target
+   *   the policy refuses; code `quota_exceeded` when the solution is at its schedule quota.
    * @throws {@link UnavailableError} when Temporal or the catalog is unavailable; nothing was changed.
    */
   async registerRunbook(rawRunbook: unknown): Promise<Runbook> {
     const runbook = parseInput(RunbookSchema, rawRunbook, (messages) =>
       Messages.registerFailed(messages.join('; ')),
     );
-    const previous = await this.deps.catalog.get(runbook.solution, runbook.uuid);
+    const refusal = targetRefusal(runbook.solution, runbook.target, this.deps.targets);
+    if (refusal) {
+      throw new ScheduleActionError(Messages.registerFailed(refusal), ActionErrorCode.Invalid, [refusal]);
+    }
     if (runbook.trigger.template !== TriggerTemplate.Scheduler) {
-      await this.deps.catalog.put(runbook);
-      if (previous) await this.deleteTriggerSchedule(previous);
-      if (previous && runbook.trigger.template === TriggerTemplate.DynamicScheduler) {
+      const replaced = await this.deps.catalog.put(runbook);
+      if (replaced) await this.deleteTriggerSchedule(replaced);
+      if (replaced && runbook.trigger.template === TriggerTemplate.DynamicScheduler) {
         await this.retargetSchedules(runbook, runbook.trigger.job_context_identifier_path);
       }
-      return runbook;
+      return redactRunbook(runbook);
     }
     const trigger = runbook.trigger;
     const now = this.deps.now();
@@ -71,6 +95,9 @@ export class RunbookRegistry {
         messages,
       );
     }
+    await checkScheduleQuota(this.deps.gateway, runbook.solution, this.deps.scheduleQuota, (sentence) =>
+      Messages.registerFailed(sentence),
+    );
     const reference = randomUUID();
     const run = buildRunInput({
       solution: runbook.solution,
@@ -87,14 +114,16 @@ export class RunbookRegistry {
     } catch (err) {
       throw registrationError(err);
     }
+    let replaced: Runbook | undefined;
     try {
-      await this.deps.catalog.put(provisioned);
+      replaced = await this.deps.catalog.put(provisioned);
     } catch (err) {
       await this.deps.gateway.delete(run.scheduleId);
       throw registrationError(err);
     }
-    if (previous) await this.deleteTriggerSchedule(previous);
-    return provisioned;
+    // Whatever this put replaced (the previous registration, or a concurrent one that put first) is superseded.
+    if (replaced) await this.deleteTriggerSchedule(replaced);
+    return redactRunbook(provisioned);
   }
 
   /** Removes a runbook; its Scheduler trigger's schedule is deleted (a silent no-op without a reference). */
@@ -105,9 +134,9 @@ export class RunbookRegistry {
     return await this.deps.catalog.remove(solution, uuid);
   }
 
-  /** Runbooks of the solution. */
+  /** Runbooks of the solution, their header values redacted. */
   async listRunbooks(solution: string): Promise<Runbook[]> {
-    return await this.deps.catalog.list(solution);
+    return (await this.deps.catalog.list(solution)).map(redactRunbook);
   }
 
   /** Deprovisions a Scheduler trigger: deletes its schedule; without a stored reference, a silent no-op. */

@@ -26,7 +26,9 @@ import {
   UpdateScheduleInputSchema,
 } from './inputs';
 import { parseInput, parseRecurrence, recurrenceOptions } from './parse';
+import { checkScheduleQuota } from './quota';
 import { buildRunInput } from './run-inputs';
+import { targetRefusal, type TargetPolicy } from './target-policy';
 
 /** Create Schedule's output (FEATURES.md A7). */
 export interface CreateScheduleOutput {
@@ -71,6 +73,10 @@ export interface ScheduleActionsDeps {
   readonly now: () => Date;
   readonly defaultTimeZone?: string;
   readonly retry: DispatchRetryPolicy;
+  /** Where runbooks may send their fires. */
+  readonly targets: TargetPolicy;
+  /** Live schedules one solution may have. */
+  readonly scheduleQuota: number;
 }
 
 /** The schedule actions and reads, each scoped to one solution. */
@@ -92,11 +98,19 @@ export class ScheduleActions {
         ActionErrorCode.Unsupported,
       );
     }
+    // A runbook stored before the operator's policy changed is held to the policy as it is now.
+    const refusal = targetRefusal(solution, runbook.target, this.deps.targets);
+    if (refusal) {
+      throw new ScheduleActionError(Messages.createInvalid([refusal]), ActionErrorCode.Invalid, [refusal]);
+    }
     const now = this.deps.now();
     const recurrence = parseRecurrence(
       input.schedule,
       recurrenceOptions(now, this.deps.defaultTimeZone),
       Messages.createInvalid,
+    );
+    await checkScheduleQuota(this.deps.gateway, solution, this.deps.scheduleQuota, (sentence) =>
+      Messages.createInvalid([sentence]),
     );
     const run = buildRunInput({
       solution,

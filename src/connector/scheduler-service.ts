@@ -6,7 +6,13 @@
  */
 import type { RunbookCatalog } from '../catalog/catalog';
 import type { Runbook } from '../catalog/model';
-import { DEFAULT_DISPATCH_RETRY, type DispatchRetryPolicy } from '../config';
+import {
+  DEFAULT_DISPATCH_RETRY,
+  DEFAULT_SCHEDULE_QUOTA,
+  DEFAULT_TASK_QUEUE,
+  type DispatchRetryPolicy,
+} from '../config';
+import type { TargetPolicy } from './target-policy';
 import type { RunView } from '../temporal/runs';
 import type { ScheduleGateway } from '../temporal/schedule-gateway';
 import { RunbookRegistry } from './runbook-registry';
@@ -28,6 +34,10 @@ export interface SchedulerServiceDeps {
   readonly defaultTimeZone?: string;
   /** @default {@link DEFAULT_DISPATCH_RETRY} */
   readonly retry?: DispatchRetryPolicy;
+  /** Where runbooks may send their fires. @default no workflow targets, HTTP targets unchecked at registration */
+  readonly targets?: TargetPolicy;
+  /** Live schedules one solution may have. @default {@link DEFAULT_SCHEDULE_QUOTA} */
+  readonly scheduleQuota?: number;
 }
 
 /** The connector's operations, each scoped to one solution. */
@@ -43,6 +53,8 @@ export class SchedulerService {
       gateway: deps.gateway,
       now: deps.now ?? (() => new Date()),
       retry: deps.retry ?? DEFAULT_DISPATCH_RETRY,
+      targets: deps.targets ?? { workflowTargets: new Map(), productTaskQueue: DEFAULT_TASK_QUEUE },
+      scheduleQuota: deps.scheduleQuota ?? DEFAULT_SCHEDULE_QUOTA,
       ...(deps.defaultTimeZone ? { defaultTimeZone: deps.defaultTimeZone } : {}),
     };
     this.schedules = new ScheduleActions(shared);

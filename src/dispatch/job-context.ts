@@ -35,7 +35,8 @@ function walk(root: unknown, segments: readonly string[]): unknown {
       if (!Object.prototype.hasOwnProperty.call(current, segment)) return MISSING;
       current = (current as Record<string, unknown>)[segment];
     } else {
-      throw new TypeError(`cannot read "${segment}" of ${typeof current} ${JSON.stringify(current)}`);
+      // The value itself may be a secret of the tenant's body: the message names only its type.
+      throw new TypeError(`cannot read "${segment}" of a ${typeof current}`);
     }
   }
   return current;

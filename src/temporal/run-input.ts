@@ -72,4 +72,6 @@ export interface ScheduleMemo {
 export const WorkflowType = {
   ScheduledRun: 'scheduledRunWorkflow',
   Sweep: 'rearmSweepWorkflow',
+  /** The child that POSTs a run correlated by its job context (`workflows/http-dispatch.ts`). */
+  HttpDispatch: 'httpDispatchWorkflow',
 } as const;

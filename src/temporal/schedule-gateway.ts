@@ -78,6 +78,8 @@ export interface ScheduleGateway {
   trigger(scheduleId: string): Promise<void>;
   /** The schedules of one solution, found through visibility (eventually consistent). */
   listSchedules(solution: string): Promise<StoredSchedule[]>;
+  /** How many schedules one solution has, through visibility (eventually consistent). */
+  countSchedules(solution: string): Promise<number>;
   /** The most recent runs of a reference in a solution, newest first, also of deleted schedules. */
   listRuns(solution: string, reference: string, limit: number): Promise<RunView[]>;
   /** Cancels the still running runs of a reference in a solution; returns how many. */
@@ -195,6 +197,10 @@ export class TemporalScheduleGateway implements ScheduleGateway {
       if (stored && stored.memo.solution === solution) schedules.push(stored);
     }
     return schedules;
+  }
+
+  async countSchedules(solution: string): Promise<number> {
+    return (await this.listIds(solution)).length;
   }
 
   async listRuns(solution: string, reference: string, limit: number): Promise<RunView[]> {

@@ -42,6 +42,7 @@ export default async function globalSetup(): Promise<void> {
   if (external) {
     process.env.TEMPORAL_ADDRESS = external;
     process.env.TEMPORAL_NAMESPACE ??= TEST_NAMESPACE;
+    process.env.RUNBOOK_SCHEDULER_WORKFLOW_TARGETS ??= JSON.stringify({ '*': [{ taskQueue: 'runbook-wf-*' }] });
     console.log(`\n[integration] using the Temporal server at ${external} (TEMPORAL_TEST_ADDRESS)`);
     return;
   }
@@ -100,6 +101,8 @@ export default async function globalSetup(): Promise<void> {
   for (const name of CLUSTER_ONLY_VARIABLES) delete process.env[name];
   process.env.TEMPORAL_ADDRESS = address;
   process.env.TEMPORAL_NAMESPACE = TEST_NAMESPACE;
+  // Tests' runbook workflows run on queues named runbook-wf-<uuid>; an operator allows them this way.
+  process.env.RUNBOOK_SCHEDULER_WORKFLOW_TARGETS ??= JSON.stringify({ '*': [{ taskQueue: 'runbook-wf-*' }] });
   process.env.TEMPORAL_TEST_CLI = cli;
   console.log(
     `\n[integration] Temporal dev server ${address} (pid ${handle.pid}, db ${dbFile}) ready in ${Date.now() - started} ms` +

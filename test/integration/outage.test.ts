@@ -10,9 +10,9 @@ import path from 'node:path';
 import { createApp, type App } from '../../src/app';
 import { startHttpApi, type RunningHttpApi } from '../../src/api/http-api';
 import { TriggerTemplate } from '../../src/catalog/model';
-import { freePort, testSettings, uniqueId } from './harness';
+import { freePort, testSettings, uniqueId, waitFor } from './harness';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 /** A TCP relay to the dev server that can be cut (listener closed, open connections destroyed) and restored. */
 async function startRelay(target: string) {
@@ -126,7 +126,13 @@ test('while Temporal is unreachable: 503 with the cause, nothing stored; afterwa
   expect(await app.catalog.get(solution, schedulerRunbook.uuid)).toBeUndefined();
 
   await relay.restore();
-  expect((await call('POST', '/schedules', create)).status).toBe(201);
+  // The client's channel reconnects with a backoff of its own: the first calls after the outage may still be
+  // refused as unavailable (and never reach the server), so the caller retries, as a caller of a 503 would.
+  await waitFor(async () => (await call('POST', '/schedules', create)).status === 201, {
+    timeoutMs: 150_000,
+    intervalMs: 1_000,
+    description: 'Create Schedule once Temporal answers again',
+  });
   expect((await call('POST', '/runbooks', schedulerRunbook)).status).toBe(200);
   expect((await call('GET', `/schedules/${reference}`)).json.schedule_reference).toBe(reference);
   await call('DELETE', `/schedules/${reference}`);

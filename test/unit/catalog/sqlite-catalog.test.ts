@@ -47,6 +47,19 @@ describe('get, put, remove', () => {
     expect(catalog.location).toBe(path.join(dataDir, 'nested', 'data', CATALOG_DB_FILE));
   });
 
+  test('put answers what it replaced, read in the same transaction: nothing the first time', async () => {
+    const catalog = catalogIn(dataDir);
+    const first = aRunbook('acme', 'restart web');
+    const second = { ...aRunbook('acme', 'restart web v2', first.uuid) };
+    expect(await catalog.put(first)).toBeUndefined();
+    expect(await catalog.put(second)).toEqual(first);
+    // Two catalogs on one file (two processes): the second put sees the first's write.
+    const other = catalogIn(dataDir);
+    expect(await other.put(first)).toEqual(second);
+    // The same uuid in another solution is another runbook.
+    expect(await catalog.put({ ...first, solution: 'globex' })).toBeUndefined();
+  });
+
   test('an unknown uuid is undefined', async () => {
     const catalog = catalogIn(dataDir);
     await catalog.put(aRunbook('acme', 'restart web'));

@@ -68,7 +68,7 @@ test('a catalog that fails after the schedule was created: the schedule is delet
   const err = (await service.registerRunbook(schedulerRunbook()).catch((e: unknown) => e)) as Error;
   expect(err.message).toBe('Failed to register schedule: disk full');
   expect(gateway.schedules.size).toBe(0);
-  expect(gateway.calls.map(([operation]) => operation)).toEqual(['create', 'delete']);
+  expect(gateway.calls.map(([operation]) => operation)).toEqual(['countSchedules', 'create', 'delete']);
   expect(catalog.size).toBe(0);
 });
 
@@ -122,4 +122,73 @@ test('re-registering a Dynamic Scheduler runbook points its schedules at the new
   const input = gateway.schedules.get(scheduleIdFor('acme', 'daily'))!.input;
   expect(input.target).toEqual({ kind: 'http', url: 'https://new.example/hook' });
   expect(input.jobContextIdentifierPath).toBe('body.tenant_id');
+});
+
+test('concurrent registrations of one Scheduler runbook leave exactly one schedule, the stored one', async () => {
+  const { catalog, gateway, service } = world();
+  const runbook = schedulerRunbook();
+  const results = await Promise.all([0, 1, 2, 3].map(() => service.registerRunbook(runbook)));
+  expect(results).toHaveLength(4);
+  expect(gateway.schedules.size).toBe(1);
+  const stored = await catalog.get('acme', runbook.uuid);
+  const reference =
+    stored?.trigger.template === TriggerTemplate.Scheduler ? stored.trigger.schedule_reference : '';
+  expect([...gateway.schedules.keys()]).toEqual([scheduleIdFor('acme', reference!)]);
+});
+
+test('a workflow target the operator did not allow is refused at registration, naming target', async () => {
+  const { catalog, service } = world();
+  const err = (await service
+    .registerRunbook({
+      uuid: randomUUID(),
+      solution: 'acme',
+      name: 'sweeper',
+      trigger: { template: TriggerTemplate.DynamicScheduler },
+      target: { kind: 'workflow', workflowType: 'rearmSweepWorkflow', taskQueue: 'runbook-scheduler' },
+    })
+    .catch((e: unknown) => e)) as ScheduleActionError;
+  expect(err.message).toBe(
+    'Failed to register schedule: Target taskQueue "runbook-scheduler" is the scheduler\'s own and cannot be targeted',
+  );
+  expect(err.code).toBe(ActionErrorCode.Invalid);
+  expect(catalog.size).toBe(0);
+});
+
+test('header values are write-only: registration answers and listings redact them', async () => {
+  const { catalog, service } = world();
+  const runbook = {
+    uuid: randomUUID(),
+    solution: 'acme',
+    name: 'worker',
+    trigger: { template: TriggerTemplate.DynamicScheduler },
+    target: {
+      kind: 'http' as const,
+      url: 'https://runbooks.example/hook',
+      headers: { Authorization: 'Bearer sk_live_1' },
+    },
+  };
+  const answered = await service.registerRunbook(runbook);
+  expect(answered.target).toEqual({
+    kind: 'http',
+    url: 'https://runbooks.example/hook',
+    headers: { Authorization: '[redacted]' },
+  });
+  expect(JSON.stringify(await service.listRunbooks('acme'))).not.toContain('sk_live_1');
+  // The catalog keeps the value: the dispatch needs it.
+  expect((await catalog.get('acme', runbook.uuid))?.target).toEqual(runbook.target);
+});
+
+test('a solution at its schedule quota gets no new schedule: 429-class error with a clear message', async () => {
+  const catalog = new MemoryCatalog();
+  const gateway = new MemoryGateway();
+  const service = new SchedulerService({ catalog, gateway, now: () => NOW, scheduleQuota: 1 });
+  await service.registerRunbook(schedulerRunbook());
+  const err = (await service
+    .registerRunbook(schedulerRunbook())
+    .catch((e: unknown) => e)) as ScheduleActionError;
+  expect(err.code).toBe(ActionErrorCode.QuotaExceeded);
+  expect(err.message).toBe('Failed to register schedule: Solution has reached its quota of 1 schedules');
+  expect(gateway.schedules.size).toBe(1);
+  // Another solution has a quota of its own.
+  await expect(service.registerRunbook(schedulerRunbook({ solution: 'globex' }))).resolves.toBeDefined();
 });

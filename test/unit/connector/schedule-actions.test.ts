@@ -215,3 +215,43 @@ describe('operator commands and Delete Schedule', () => {
     expect(bad.message).toBe('Schedule reference must not be empty');
   });
 });
+
+describe('tenant limits on Create Schedule', () => {
+  test('the schedule quota: at the quota, Create answers a quota error and creates nothing', async () => {
+    const catalog = new MemoryCatalog();
+    const gateway = new MemoryGateway();
+    const service = new SchedulerService({ catalog, gateway, now: () => NOW, scheduleQuota: 2 });
+    const uuid = await dynamicRunbook(catalog, 'acme');
+    for (const reference of ['one', 'two']) {
+      await service.createSchedule('acme', {
+        runbook_uuid: uuid,
+        schedule_reference: reference,
+        schedule: DAILY,
+      });
+    }
+    const over = await rejection(
+      service.createSchedule('acme', { runbook_uuid: uuid, schedule_reference: 'three', schedule: DAILY }),
+    );
+    expect(over.code).toBe(ActionErrorCode.QuotaExceeded);
+    expect(over.message).toBe('Failed to create schedule: ["Solution has reached its quota of 2 schedules"]');
+    expect(gateway.schedules.size).toBe(2);
+  });
+
+  test('a stored runbook whose workflow target the policy no longer allows cannot get a schedule', async () => {
+    const { catalog, service } = world();
+    const uuid = randomUUID();
+    await catalog.put({
+      uuid,
+      solution: 'acme',
+      name: 'legacy',
+      trigger: { template: TriggerTemplate.DynamicScheduler },
+      target: { kind: 'workflow', workflowType: 'deploy', taskQueue: 'globex-runbooks' },
+    });
+    const refused = await rejection(
+      service.createSchedule('acme', { runbook_uuid: uuid, schedule_reference: 'daily', schedule: DAILY }),
+    );
+    expect(refused.message).toBe(
+      'Failed to create schedule: ["Target taskQueue \\"globex-runbooks\\" is not allowed for this solution"]',
+    );
+  });
+});

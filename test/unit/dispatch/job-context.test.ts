@@ -123,3 +123,14 @@ describe('boundedIdentifier', () => {
     expect(boundedIdentifier(a)).not.toBe(boundedIdentifier(b));
   });
 });
+
+test('a traversal error names the segment and the type, never a value of the body', () => {
+  const resolution = resolveJobContextIdentifier('body.api_key.id', {
+    body: { api_key: 'sk_live_0123456789' },
+    triggered_at: '2026-04-29T16:55:50Z',
+  });
+  expect(resolution.error).toBe(
+    'Unable to determine job context identifier. TypeError: cannot read "id" of a string',
+  );
+  expect(resolution.error).not.toContain('sk_live');
+});

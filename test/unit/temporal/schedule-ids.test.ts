@@ -3,6 +3,9 @@
  */
 import {
   escapeSolution,
+  jobIdPrefix,
+  jobWorkflowId,
+  needsEscaping,
   newGeneration,
   SCHEDULE_ID_PREFIX,
   scheduleIdFor,
@@ -25,4 +28,18 @@ test('a generation is the creation instant to the second plus randomness', () =>
   const now = new Date('2026-04-29T16:55:50Z');
   expect(newGeneration(now)).toMatch(/^20260429T165550Z-[0-9a-f]{8}$/);
   expect(newGeneration(now)).not.toBe(newGeneration(now));
+});
+
+test('job workflow ids escape the solution, so one tenant\'s run is never a "duplicate" of another\'s', () => {
+  const runbook = '7c0d8739-5fbd-4a6f-a1b4-2991bb0e2b54';
+  const other = '0b8f2d61-1c3e-4a5b-9d7e-6f5a4b3c2d1e';
+  // Solution "acme:<runbook>" with identifier "x" against solution "acme" with identifier "<other>:x".
+  expect(jobWorkflowId(`acme:${runbook}`, other, 'x')).not.toBe(jobWorkflowId('acme', runbook, `${other}:x`));
+  expect(jobWorkflowId('acme:team', runbook, '42')).toBe(`runbook-job:acme%3Ateam:${runbook}:42`);
+  expect(jobWorkflowId('acme', runbook, '42')).toBe(`runbook-job:acme:${runbook}:42`);
+  // Runs recorded before escaping replay with the name as it was.
+  expect(jobWorkflowId('acme:team', runbook, '42', false)).toBe(`runbook-job:acme:team:${runbook}:42`);
+  expect(jobIdPrefix('acme:team')).toBe('runbook-job:acme%3Ateam');
+  expect(needsEscaping('acme')).toBe(false);
+  expect(needsEscaping('acme:team')).toBe(true);
 });
