@@ -22,6 +22,7 @@ import { ScheduleActionError } from '../connector/errors';
 import { INTERNAL_ERROR_MESSAGE } from '../connector/outputs';
 import { UnavailableError } from '../errors';
 import { solutionOf, type TokenMap } from './auth';
+import { CODEC_ENDPOINT_PREFIX, codecEndpoint, type CodecEndpointOptions } from './codec-endpoint';
 import { ApiMessages, HttpApiError, MAX_BODY_BYTES, STATUS_OF_ACTION_ERROR } from './errors';
 import { swaggerOptions } from './openapi';
 import { registerRoutes, type HttpApiService, type ZodFastify } from './routes';
@@ -37,6 +38,11 @@ export interface HttpApiOptions {
    * @default `{ level: 'warn' }`: failures only, no line per request
    */
   readonly logger?: FastifyServerOptions['logger'];
+  /**
+   * Serve the codec endpoint for the Temporal Web UI and CLI under `/v1/codec` (operators only: it never takes a
+   * tenant token). @default not served
+   */
+  readonly codec?: CodecEndpointOptions;
 }
 
 /** The running API of {@link startHttpApi}. */
@@ -188,6 +194,7 @@ export function buildHttpApi(
     registerRoutes(scope, service);
     done();
   });
+  if (options.codec) void app.register(codecEndpoint, { ...options.codec, prefix: CODEC_ENDPOINT_PREFIX });
   // After the routes: every method a declared path does not answer is a 405 naming the ones it does.
   void app.register((scope, _options, done) => {
     for (const [url, { methods, public: isPublic }] of paths) {
