@@ -19,7 +19,9 @@ import {
   SettingsError,
   type Settings,
 } from './config';
+import { codecEndpointOptionsOf } from './api/codec-endpoint';
 import { startHttpApi } from './api/http-api';
+import { codecWarningOf } from './temporal/codec';
 import { connectWorker, ensureSearchAttributes, isReachable } from './temporal/connection';
 import { createSchedulerWorker, ensureSweepSchedule } from './worker';
 
@@ -131,6 +133,9 @@ function installReadableLogger(level: Settings['logLevel']): void {
 async function run(): Promise<void> {
   const settings = loadSettings();
   installReadableLogger(settings.logLevel);
+  const codecWarning = codecWarningOf(settings);
+  if (codecWarning) console.warn(codecWarning);
+  const codec = codecEndpointOptionsOf(settings);
   const tokens = apiTokensOf(settings);
   await ensureServer(settings);
   const app = await createApp(settings);
@@ -140,7 +145,13 @@ async function run(): Promise<void> {
   const connection = await connectWorker(settings);
   const worker = await createSchedulerWorker({ settings, client: app.client, connection });
   const demo = await startDemoRunbook(settings.demoPort);
-  const api = await startHttpApi(app.service, tokens, settings.httpPort, settings.httpHost);
+  const api = await startHttpApi(
+    app.service,
+    tokens,
+    settings.httpPort,
+    settings.httpHost,
+    codec ? { codec } : {},
+  );
 
   const runbook = await app.service.registerRunbook({
     uuid: DEMO_RUNBOOK_UUID,
@@ -163,6 +174,13 @@ async function run(): Promise<void> {
         : `demo token "${DEMO_TOKEN}", loopback only`
     })`,
   );
+  if (codec) {
+    console.log(
+      `Codec endpoint for the Temporal Web UI and CLI: http://${settings.httpHost}:${api.port}/v1/codec (${
+        codec.token ? 'bearer token of RUNBOOK_SCHEDULER_CODEC_TOKEN' : 'no token, loopback callers only'
+      })`,
+    );
+  }
   console.log(
     `Demo schedule "${reference}" fires every minute; Temporal Web UI: http://localhost:8233/schedules`,
   );
