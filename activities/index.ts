@@ -1,13 +1,14 @@
 /**
  * The worker's activity entry point. Activities that talk to Temporal itself (re-arming schedules) need a
- * client, so they are built by {@link createActivities}.
+ * client, and the HTTP dispatch needs the egress policy, so they are built by {@link createActivities}.
  */
 import type { Client } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import type { WindowOptions } from '../src/temporal/compile';
 import { TemporalScheduleGateway } from '../src/temporal/schedule-gateway';
 import { CATCHUP_WINDOW_MS } from '../src/temporal/schedule-options';
-import { dispatchHttp } from './dispatch-http';
+import type { EgressPolicy } from '../src/dispatch/egress';
+import { createDispatchHttp, type HttpDispatchOptions } from './dispatch-http';
 
 export type { HttpDispatchInput } from './dispatch-http';
 
@@ -16,6 +17,10 @@ export interface ActivityDeps {
   readonly client: Client;
   readonly taskQueue: string;
   readonly window?: WindowOptions;
+  /** Where HTTP dispatch may connect (see `buildEgressPolicy`). */
+  readonly egressPolicy: EgressPolicy;
+  /** Bounds of one HTTP dispatch attempt, shortened by tests. @default 30 s deadline, 64 KiB read */
+  readonly dispatch?: Omit<HttpDispatchOptions, 'policy'>;
   /** The clock; a parameter so tests can pin it. @default `() => new Date()` */
   readonly now?: () => Date;
 }
@@ -25,7 +30,7 @@ export function createActivities(deps: ActivityDeps) {
   const gateway = new TemporalScheduleGateway(deps.client, deps.taskQueue, deps.window);
   const now = deps.now ?? (() => new Date());
   return {
-    dispatchHttp,
+    dispatchHttp: createDispatchHttp({ ...deps.dispatch, policy: deps.egressPolicy }),
 
     /** Moves a schedule's window past the occurrence that just fired. */
     async rearmSchedule(input: { scheduleId: string; after: string }): Promise<{ windowEnd: string | null }> {

@@ -131,7 +131,11 @@ function installReadableLogger(level: Settings['logLevel']): void {
 }
 
 async function run(): Promise<void> {
-  const settings = loadSettings();
+  const loaded = loadSettings();
+  // The demo runbook listens on loopback: with no ranges configured and a local Temporal, open loopback for it
+  // (Temporal, its Web UI and the API stay denied whatever is open).
+  const demoEgress = loaded.egressAllow.length === 0 && isLocalAddress(loaded.address);
+  const settings = demoEgress ? { ...loaded, egressAllow: ['127.0.0.0/8', '::1/128'] } : loaded;
   installReadableLogger(settings.logLevel);
   const codecWarning = codecWarningOf(settings);
   if (codecWarning) console.warn(codecWarning);
@@ -167,6 +171,11 @@ async function run(): Promise<void> {
   const reference =
     runbook.trigger.template === TriggerTemplate.Scheduler ? runbook.trigger.schedule_reference : '';
   console.log(`Worker polling task queue "${settings.taskQueue}" on ${settings.address}`);
+  if (demoEgress) {
+    console.log(
+      'Egress: loopback (127.0.0.0/8, ::1) is open for the demo runbook; set RUNBOOK_SCHEDULER_EGRESS_ALLOW to choose the ranges',
+    );
+  }
   console.log(
     `HTTP API on http://${settings.httpHost}:${api.port}/v1 (${
       settings.apiTokens

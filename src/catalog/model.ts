@@ -3,6 +3,7 @@
  * single source of truth) with their inferred types.
  */
 import { z } from 'zod';
+import { targetHeaderProblems, targetUrlLengthProblem } from '../dispatch/headers';
 
 /** Fixed uuids of the trigger templates a runbook can use. Only the Dynamic Scheduler's accepts Create Schedule. */
 export const TriggerTemplate = {
@@ -22,8 +23,21 @@ export const DispatchTargetSchema = z.discriminatedUnion(
   [
     z.object({
       kind: z.literal('http'),
-      url: z.url({ protocol: /^https?$/, error: 'Target url must be an http or https URL' }),
-      headers: z.record(z.string(), z.string()).optional(),
+      url: z.url({ protocol: /^https?$/, error: 'Target url must be an http or https URL' }).check((ctx) => {
+        const problem = targetUrlLengthProblem(ctx.value);
+        if (problem !== undefined) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+      }),
+      // Checked at registration so a header that breaks every dispatch (framing, CR/LF) is refused up front.
+      headers: z
+        .record(z.string(), z.string({ error: 'Target header values must be strings' }), {
+          error: 'Target headers must be an object of header names to values',
+        })
+        .check((ctx) => {
+          for (const message of targetHeaderProblems(ctx.value)) {
+            ctx.issues.push({ code: 'custom', input: ctx.value, message });
+          }
+        })
+        .optional(),
     }),
     z.object({
       kind: z.literal('workflow'),

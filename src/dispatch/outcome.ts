@@ -21,7 +21,14 @@ export function classifyHttpStatus(status: number): HttpVerdict {
   return HttpVerdict.Fail;
 }
 
-/** The recorded failure, exactly as FEATURES.md A4 states it: the HTTP code, or `unreachable`. */
-export function dispatchFailureMessage(status: number | 'unreachable'): string {
+/**
+ * What a failed dispatch is recorded with: the HTTP status of the answer, `unreachable` when no answer came
+ * (network error, timeout, a body cut off mid-read), or `refused` when the platform refused to send it (the
+ * egress policy, credentials in the URL, headers it may not send).
+ */
+export type DispatchFailureStatus = number | 'unreachable' | 'refused';
+
+/** The recorded failure, exactly as FEATURES.md A4 states it: the HTTP code, `unreachable` or `refused`. */
+export function dispatchFailureMessage(status: DispatchFailureStatus): string {
   return `Runbook execution failed with status ${status}`;
 }

@@ -32,12 +32,25 @@ export interface SchedulerFixtureOptions {
    * short one keeps retry tests fast. @default DEFAULT_DISPATCH_RETRY
    */
   readonly retry?: DispatchRetryPolicy;
+  /**
+   * Ranges dispatch may reach (`Settings.egressAllow`): loopback, so tests dispatch to local receivers; the dev
+   * server's own address stays denied. @default {@link TEST_EGRESS_ALLOW}
+   */
+  readonly egressAllow?: readonly string[];
 }
+
+/** Loopback, opened for the tests' local receivers. */
+export const TEST_EGRESS_ALLOW: readonly string[] = ['127.0.0.0/8', '::1/128'];
 
 /** Starts a worker on a fresh task queue and wires the service to it. */
 export async function startScheduler(options: SchedulerFixtureOptions = {}): Promise<SchedulerFixture> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rbs-catalog-'));
-  const settings: Settings = { ...testSettings(), taskQueue: uniqueId('rbs-tq'), dataDir };
+  const settings: Settings = {
+    ...testSettings(),
+    taskQueue: uniqueId('rbs-tq'),
+    dataDir,
+    egressAllow: options.egressAllow ?? TEST_EGRESS_ALLOW,
+  };
   const created = await createApp(settings, options.window ? { window: options.window } : {});
   // createApp wires the default retry policy; a test policy needs its own service over the same catalog.
   const app: App = options.retry

@@ -27,4 +27,8 @@ describe('dispatchFailureMessage', () => {
   it('says unreachable when no HTTP answer came', () => {
     expect(dispatchFailureMessage('unreachable')).toBe('Runbook execution failed with status unreachable');
   });
+
+  it('says refused when the platform would not send it (egress policy, credentials, headers)', () => {
+    expect(dispatchFailureMessage('refused')).toBe('Runbook execution failed with status refused');
+  });
 });
