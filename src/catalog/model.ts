@@ -50,8 +50,52 @@ export const DispatchTargetSchema = z.discriminatedUnion(
 /** Where a fire goes. */
 export type DispatchTarget = z.infer<typeof DispatchTargetSchema>;
 
-/** A JSON object, as `request_body` must be. */
-export const JsonObjectSchema = z.record(z.string(), z.unknown());
+/** Deepest nesting of a JSON object a tenant may send: `{}` is one level, `{"a": {}}` two. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * What keeps `value` from being a JSON value of at most `maxDepth` levels (objects and arrays count), or
+ * undefined. Walks one level at a time, never recursing, so no input can exhaust the stack; it stops at the
+ * first level past the limit, so a cycle is too deep, and each level holds an object once, so shared
+ * sub-objects cost no more than a tree.
+ */
+export function jsonShapeProblem(value: unknown, maxDepth: number): 'too_deep' | 'not_json' | undefined {
+  let level: object[] = value !== null && typeof value === 'object' ? [value] : [];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth === maxDepth) return 'too_deep';
+    const next = new Set<object>();
+    for (const node of level) {
+      for (const child of Object.values(node) as unknown[]) {
+        // JSON.stringify throws on a bigint; functions and undefined it merely drops.
+        if (typeof child === 'bigint') return 'not_json';
+        if (child !== null && typeof child === 'object') next.add(child);
+      }
+    }
+    level = [...next];
+  }
+  return typeof value === 'bigint' ? 'not_json' : undefined;
+}
+
+/**
+ * A JSON object, as `request_body` must be: at most {@link MAX_JSON_DEPTH} levels deep, so that serialising
+ * it (its size check, Temporal's payloads, the HTTP answer) can never exhaust the stack.
+ */
+export const JsonObjectSchema = z
+  .record(z.string(), z.unknown(), { error: 'Request body must be a JSON object' })
+  .check((ctx) => {
+    const problem = jsonShapeProblem(ctx.value, MAX_JSON_DEPTH);
+    if (problem === undefined) return;
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      message:
+        problem === 'too_deep'
+          ? `Request body must be nested at most ${MAX_JSON_DEPTH} levels deep`
+          : 'Request body must contain only JSON values',
+      // Later checks (the size in bytes) serialise the body: they must not see one that is too deep.
+      continue: false,
+    });
+  });
 
 /** Scheduler trigger config: `{schedule, request_body?}` (the recurrence is validated on provision). */
 export const SchedulerTriggerSchema = z.object({

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { parseDate, parseTimeOfDay } from './civil';
 import { FREQUENCIES, WEEKDAYS, WEEK_STARTS } from './types';
 import type { Frequency, WeekStart, Weekday } from './types';
-import { resolveTimeZone } from './zones';
+import { MAX_TIME_ZONE_NAME_LENGTH, resolveTimeZone } from './zones';
 
 /** Message for a missing field, else `invalid`: zod reports both through the same error callback. */
 function requiredOr(field: string, invalid: string) {
@@ -37,6 +37,10 @@ const DisabledSchema = z
 
 const TimeZoneSchema = z
   .string({ error: requiredOr('Time zone', 'Time zone must be a string naming an IANA time zone') })
+  // Checked first: a longer name is never resolved, cached or quoted back.
+  .max(MAX_TIME_ZONE_NAME_LENGTH, {
+    error: `Time zone must be at most ${MAX_TIME_ZONE_NAME_LENGTH} characters`,
+  })
   .transform((name, ctx) => {
     const zone = resolveTimeZone(name);
     if (zone === undefined) {
@@ -86,6 +90,8 @@ const DaySchema = z
     error: requiredOr('Day', 'Day must be a list of weekday names (monday to sunday)'),
   })
   .min(1, { error: 'Day must contain at least one weekday' })
+  // A list may name a value twice (it fires once), but never hold more entries than there are values.
+  .max(WEEKDAYS.length, { error: `Day must contain at most ${WEEKDAYS.length} weekdays` })
   .describe('Weekdays the schedule fires on.');
 
 const WeekStartSchema = z
@@ -100,14 +106,19 @@ const DayOfMonthSchema = z
     error: requiredOr('Day of month', 'Day of month must be a list of days (1 to 31 or -1)'),
   })
   .min(1, { error: 'Day of month must contain at least one day' })
+  .max(DAYS_OF_MONTH.length, {
+    error: `Day of month must contain at most ${DAYS_OF_MONTH.length} days`,
+  })
   .describe('Days of the month, 1 to 31 or -1 for the last day; a day the month lacks is skipped.');
 
+const MONTHS: [number, ...number[]] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 const MONTH_ELEMENT = 'Month of year must contain only 1 to 12';
 const MonthOfYearSchema = z
-  .array(z.literal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], { error: MONTH_ELEMENT }), {
+  .array(z.literal(MONTHS, { error: MONTH_ELEMENT }), {
     error: requiredOr('Month of year', 'Month of year must be a list of months (1 to 12)'),
   })
   .min(1, { error: 'Month of year must contain at least one month' })
+  .max(MONTHS.length, { error: `Month of year must contain at most ${MONTHS.length} months` })
   .describe('Months of the year, 1 to 12.');
 
 const DayOfWeekIndexSchema = z

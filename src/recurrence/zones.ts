@@ -7,7 +7,24 @@
  * and a short search. Two transitions less than a day apart that cancel out would be missed by the daily
  * sampling; no zone in the tz database has had one.
  */
+import { BoundedCache } from './bounded-cache';
 import { DAY_MS, daysFromCivil } from './civil';
+
+/**
+ * Longest time-zone name accepted. The longest IANA name (`America/Argentina/ComodRivadavia`) has 32
+ * characters and the longest Rails name 28; a longer name is refused before Intl or any cache sees it.
+ */
+export const MAX_TIME_ZONE_NAME_LENGTH = 64;
+/**
+ * Most zone names remembered as valid. Names are tenant input and every letter-case variant of an alias
+ * (`us/eastern`, `uS/Eastern`, ...) is valid, so the cache is bounded, least recently used first out; the
+ * tz database has about 600 names, so real traffic never evicts.
+ */
+export const MAX_CACHED_ZONE_NAMES = 512;
+/** Most zones with an offset table at a time (least recently used first out). */
+export const MAX_CACHED_ZONE_TABLES = 256;
+/** Most ~one-year buckets kept per zone table; a full table starts over rather than grow. */
+export const MAX_BUCKETS_PER_ZONE = 256;
 
 /**
  * ActiveSupport::TimeZone::MAPPING (Rails): friendly names accepted as an extension and mapped to IANA.
@@ -167,20 +184,24 @@ export const RAILS_TIME_ZONES: Readonly<Record<string, string>> = {
   Samoa: 'Pacific/Apia',
 };
 
-/** Zone names Intl accepted or rejected, so validation does not construct a formatter twice. */
-const validity = new Map<string, string | undefined>();
+/**
+ * Zone names Intl accepted, with the name Intl resolved them to, so validation does not construct a formatter
+ * twice. Only valid names are kept: an unknown name costs one formatter construction each time, and never memory.
+ */
+const validNames = new BoundedCache<string, string>(MAX_CACHED_ZONE_NAMES);
 
 function intlCanonical(name: string): string | undefined {
-  if (validity.has(name)) return validity.get(name);
-  let resolved: string | undefined;
+  const known = validNames.get(name);
+  if (known !== undefined) return known;
+  let resolved: string;
   try {
     resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch (error) {
     // Intl signals an unknown zone with a RangeError; anything else is a real fault and must surface.
     if (!(error instanceof RangeError)) throw error;
-    resolved = undefined;
+    return undefined;
   }
-  validity.set(name, resolved);
+  validNames.set(name, resolved);
   return resolved;
 }
 
@@ -192,11 +213,18 @@ function intlCanonical(name: string): string | undefined {
  * @returns the IANA name, or `undefined` for an unknown name (never a silent fallback to UTC).
  */
 export function resolveTimeZone(name: string): string | undefined {
+  if (name.length > MAX_TIME_ZONE_NAME_LENGTH) return undefined;
   if (name.trim() === '' || name !== name.trim()) return undefined;
   const canonical = intlCanonical(name);
   if (canonical !== undefined) return canonical.toLowerCase() === name.toLowerCase() ? canonical : name;
-  const rails = RAILS_TIME_ZONES[name];
+  // Own keys only: `constructor` or `__proto__` must not reach Object.prototype.
+  const rails = Object.hasOwn(RAILS_TIME_ZONES, name) ? RAILS_TIME_ZONES[name] : undefined;
   return rails !== undefined && intlCanonical(rails) !== undefined ? rails : undefined;
+}
+
+/** How many entries the zone caches hold; each stays at most its `MAX_CACHED_ZONE_*` bound. */
+export function zoneCacheSizes(): { names: number; tables: number } {
+  return { names: validNames.size, tables: tables.size };
 }
 
 /** One bucket of a zone's offset history: the offset at its start and every transition inside it. */
@@ -215,9 +243,12 @@ interface ZoneTable {
 
 /** Bucket length: a fixed span (not a calendar year) keeps the bucket index a single division. */
 const BUCKET_MS = 366 * DAY_MS;
-const tables = new Map<string, ZoneTable>();
+const tables = new BoundedCache<string, ZoneTable>(MAX_CACHED_ZONE_TABLES);
+/** The table used last: the engine asks about one zone many times in a row, so this skips the cache. */
+let lastTable: { zone: string; table: ZoneTable } | undefined;
 
 function tableFor(zone: string): ZoneTable {
+  if (lastTable?.zone === zone) return lastTable.table;
   let table = tables.get(zone);
   if (table === undefined) {
     const format = new Intl.DateTimeFormat('en-US', {
@@ -234,6 +265,7 @@ function tableFor(zone: string): ZoneTable {
     table = { format, buckets: new Map() };
     tables.set(zone, table);
   }
+  lastTable = { zone, table };
   return table;
 }
 
@@ -322,6 +354,8 @@ export function offsetAt(zone: string, instantMs: number): number {
   let bucket = table.buckets.get(index);
   if (bucket === undefined) {
     bucket = buildBucket(table.format, index);
+    // A cap, not an LRU: one computation touches a handful of buckets, so starting over costs little.
+    if (table.buckets.size >= MAX_BUCKETS_PER_ZONE) table.buckets.clear();
     table.buckets.set(index, bucket);
   }
   const { at, offsets } = bucket;
