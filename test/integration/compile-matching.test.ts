@@ -456,8 +456,16 @@ test('a schedule with a one-instant window fires across several re-arms at the e
       trigger: { template: TriggerTemplate.DynamicScheduler },
       target: { kind: 'http', url: receiver.url },
     });
-    const schedule = { frequency: 'minutely', interval: 1, time_zone: 'UTC' };
+    // The first instant a few seconds ahead, so it is still ahead when the schedule is read back on a busy machine.
     const now = new Date();
+    const first = new Date(Math.ceil((now.getTime() + 5_000) / 1000) * 1000).toISOString();
+    const schedule = {
+      frequency: 'minutely',
+      interval: 1,
+      time_zone: 'UTC',
+      start_date: first.slice(0, 10),
+      time_of_day: first.slice(11, 19),
+    };
     const created = await scheduler.app.service.createSchedule(solution, {
       runbook_uuid: runbookUuid,
       schedule_reference: reference,
