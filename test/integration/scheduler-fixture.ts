@@ -33,6 +33,11 @@ export interface SchedulerFixtureOptions {
    */
   readonly retry?: DispatchRetryPolicy;
   /**
+   * Settings over the test server's: codec keys, or the address of a server the test started itself.
+   * @default none
+   */
+  readonly settings?: Partial<Settings>;
+  /**
    * Ranges dispatch may reach (`Settings.egressAllow`): loopback, so tests dispatch to local receivers; the dev
    * server's own address stays denied. @default {@link TEST_EGRESS_ALLOW}
    */
@@ -47,6 +52,7 @@ export async function startScheduler(options: SchedulerFixtureOptions = {}): Pro
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rbs-catalog-'));
   const settings: Settings = {
     ...testSettings(),
+    ...options.settings,
     taskQueue: uniqueId('rbs-tq'),
     dataDir,
     egressAllow: options.egressAllow ?? TEST_EGRESS_ALLOW,
