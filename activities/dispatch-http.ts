@@ -268,7 +268,7 @@ function post(url: URL, options: PostOptions): Promise<{ status: number; statusT
 function guardedLookup(policy: EgressPolicy, port: number, resolve: Resolve): LookupFunction {
   return (hostname, lookupOptions, callback) => {
     resolve(hostname, {
-      ...(lookupOptions.family !== undefined ? { family: Number(lookupOptions.family) || 0 } : {}),
+      ...(lookupOptions.family !== undefined ? { family: familyNumber(lookupOptions.family) } : {}),
       ...(lookupOptions.hints !== undefined ? { hints: lookupOptions.hints } : {}),
     }).then(
       (addresses) => {
@@ -290,6 +290,13 @@ function guardedLookup(policy: EgressPolicy, port: number, resolve: Resolve): Lo
       (err: NodeJS.ErrnoException) => callback(err, ''),
     );
   };
+}
+
+/** `4`, `6` or `0` (either) from a lookup option, which may still spell them `'IPv4'` and `'IPv6'`. */
+function familyNumber(family: number | 'IPv4' | 'IPv6'): number {
+  if (family === 'IPv4') return 4;
+  if (family === 'IPv6') return 6;
+  return family;
 }
 
 const defaultResolve: Resolve = (hostname, options) => dnsLookup(hostname, { ...options, all: true });
