@@ -7,6 +7,7 @@ import type { RunbookCatalog } from './catalog/catalog';
 import { openRunbookCatalog } from './catalog/open';
 import type { Settings } from './config';
 import { SchedulerService } from './connector/scheduler-service';
+import { buildEgressPolicy, literalUrlRefusal } from './dispatch/egress';
 import { connectClient } from './temporal/connection';
 import type { WindowOptions } from './temporal/compile';
 import { TemporalScheduleGateway } from './temporal/schedule-gateway';
@@ -27,12 +28,18 @@ export async function createApp(
 ): Promise<App> {
   const client = options.client ?? (await connectClient(settings));
   const catalog = openRunbookCatalog(settings.dataDir);
+  const egress = buildEgressPolicy(settings);
   const gateway = new TemporalScheduleGateway(client, settings.taskQueue, options.window);
   const service = new SchedulerService({
     catalog,
     gateway,
     retry: settings.dispatchRetry,
-    targets: { workflowTargets: settings.workflowTargets, productTaskQueue: settings.taskQueue },
+    targets: {
+      workflowTargets: settings.workflowTargets,
+      productTaskQueue: settings.taskQueue,
+      // Literal internal addresses and credentials are refused up front; names are checked at each dispatch.
+      urlRefusal: (url) => literalUrlRefusal(url, egress),
+    },
     scheduleQuota: settings.scheduleQuota,
     ...(settings.defaultTimeZone ? { defaultTimeZone: settings.defaultTimeZone } : {}),
   });

@@ -17,36 +17,53 @@ export const TriggerTemplate = {
 /** Uuid of a trigger template. */
 export type TriggerTemplate = (typeof TriggerTemplate)[keyof typeof TriggerTemplate];
 
+const TARGET_URL = z.url({ protocol: /^https?$/, error: 'Target url must be an http or https URL' });
+const TARGET_HEADERS = z.record(z.string(), z.string({ error: 'Target header values must be strings' }), {
+  error: 'Target headers must be an object of header names to values',
+});
+const WORKFLOW_TARGET = z.object({
+  kind: z.literal('workflow'),
+  workflowType: z.string().min(1, 'Target workflowType must not be empty'),
+  taskQueue: z.string().min(1, 'Target taskQueue must not be empty'),
+});
+const KIND_ERROR = { error: 'Target kind must be "http" or "workflow"' };
+
 /** Where a fire goes: an HTTP endpoint, or a Temporal workflow type on a task queue. */
 export const DispatchTargetSchema = z.discriminatedUnion(
   'kind',
   [
     z.object({
       kind: z.literal('http'),
-      url: z.url({ protocol: /^https?$/, error: 'Target url must be an http or https URL' }).check((ctx) => {
+      url: TARGET_URL.check((ctx) => {
         const problem = targetUrlLengthProblem(ctx.value);
         if (problem !== undefined) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
       }),
       // Checked at registration so a header that breaks every dispatch (framing, CR/LF) is refused up front.
-      headers: z
-        .record(z.string(), z.string({ error: 'Target header values must be strings' }), {
-          error: 'Target headers must be an object of header names to values',
-        })
-        .check((ctx) => {
-          for (const message of targetHeaderProblems(ctx.value)) {
-            ctx.issues.push({ code: 'custom', input: ctx.value, message });
-          }
-        })
-        .optional(),
+      headers: TARGET_HEADERS.check((ctx) => {
+        for (const message of targetHeaderProblems(ctx.value)) {
+          ctx.issues.push({ code: 'custom', input: ctx.value, message });
+        }
+      }).optional(),
     }),
-    z.object({
-      kind: z.literal('workflow'),
-      workflowType: z.string().min(1, 'Target workflowType must not be empty'),
-      taskQueue: z.string().min(1, 'Target taskQueue must not be empty'),
-    }),
+    WORKFLOW_TARGET,
   ],
-  { error: 'Target kind must be "http" or "workflow"' },
+  KIND_ERROR,
 );
+
+/**
+ * The shape of a target alone, without the registration rules (header names, URL length). The workflow checks
+ * a run's target with it: rules that tighten later must not turn a run recorded under the old ones into a
+ * different history on replay; the dispatch activity refuses what they forbid, without retrying.
+ */
+export const DispatchTargetShapeSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('http'), url: TARGET_URL, headers: TARGET_HEADERS.optional() }),
+    WORKFLOW_TARGET,
+  ],
+  KIND_ERROR,
+);
+
 /** Where a fire goes. */
 export type DispatchTarget = z.infer<typeof DispatchTargetSchema>;
 

@@ -5,7 +5,7 @@
  * it stuck retrying a failing workflow task. Pure and deterministic, so it runs inside workflows.
  */
 import { z } from 'zod';
-import { DispatchTargetSchema } from '../catalog/model';
+import { DispatchTargetShapeSchema } from '../catalog/model';
 import { FREQUENCIES } from '../recurrence/types';
 import { ScheduleKind, type ScheduledRunInput } from './run-input';
 
@@ -34,8 +34,8 @@ export const ScheduledRunInputSchema = z.object(
       { error: 'recurrence must be an object' },
     ),
     requestBody: z.record(z.string(), z.unknown(), { error: 'requestBody must be a JSON object' }).optional(),
-    // The catalog's own schema: a run is given the target its runbook was registered with.
-    target: DispatchTargetSchema,
+    // The catalog's shape of a target: a run is given the target its runbook was registered with.
+    target: DispatchTargetShapeSchema,
     jobContextIdentifierPath: z.string({ error: 'jobContextIdentifierPath must be a string' }).optional(),
     retry: z.object(
       {

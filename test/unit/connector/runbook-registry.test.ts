@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { TriggerTemplate, type Runbook } from '../../../src/catalog/model';
 import { ActionErrorCode, ScheduleActionError } from '../../../src/connector/errors';
 import { SchedulerService } from '../../../src/connector/scheduler-service';
+import { loadSettings } from '../../../src/config';
+import { buildEgressPolicy, literalUrlRefusal } from '../../../src/dispatch/egress';
 import { Dependency, UnavailableError } from '../../../src/errors';
 import { scheduleIdFor } from '../../../src/temporal/schedule-ids';
 import { MemoryCatalog } from '../../fixtures/memory-catalog';
@@ -191,4 +193,47 @@ test('a solution at its schedule quota gets no new schedule: 429-class error wit
   expect(gateway.schedules.size).toBe(1);
   // Another solution has a quota of its own.
   await expect(service.registerRunbook(schedulerRunbook({ solution: 'globex' }))).resolves.toBeDefined();
+});
+
+test('literal internal addresses and URLs with credentials are refused at registration, never echoing a password', async () => {
+  const catalog = new MemoryCatalog();
+  const gateway = new MemoryGateway();
+  const egress = buildEgressPolicy({ ...loadSettings({}), egressAllow: [] });
+  const service = new SchedulerService({
+    catalog,
+    gateway,
+    now: () => NOW,
+    targets: {
+      workflowTargets: new Map(),
+      productTaskQueue: 'runbook-scheduler',
+      urlRefusal: (url) => literalUrlRefusal(url, egress),
+    },
+  });
+  const register = (url: string) =>
+    service
+      .registerRunbook({
+        uuid: randomUUID(),
+        solution: 'acme',
+        name: 'worker',
+        trigger: { template: TriggerTemplate.DynamicScheduler },
+        target: { kind: 'http', url },
+      })
+      .then(
+        () => 'registered',
+        (e: unknown) => (e as Error).message,
+      );
+  for (const url of [
+    'http://169.254.169.254/',
+    'http://0x7f000001/',
+    'http://[::1]:8233',
+    'http://10.0.0.5/',
+  ]) {
+    expect(await register(url)).toBe(
+      'Failed to register schedule: Target url must not point at a private or internal address',
+    );
+  }
+  const withPassword = await register('https://admin:hunter2@runbooks.example/hook');
+  expect(withPassword).toBe('Failed to register schedule: Target url must not contain credentials');
+  expect(await register('https://runbooks.example/hook')).toBe('registered');
+  expect(catalog.size).toBe(1);
 });

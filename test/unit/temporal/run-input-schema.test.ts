@@ -74,3 +74,16 @@ test('the input is not mutated', () => {
   checkScheduledRunInput(copy);
   expect(copy).toEqual(VALID);
 });
+
+test('the run checks its target for shape only: a rule added at registration later cannot fail a recorded run', () => {
+  const target = {
+    kind: 'http' as const,
+    url: 'https://runbooks.example/hook',
+    headers: { 'Transfer-Encoding': 'chunked' },
+  };
+  expect(checkScheduledRunInput({ ...VALID, target }).success).toBe(true);
+  expect(checkScheduledRunInput({ ...VALID, target: { ...target, headers: 'x' } })).toEqual({
+    success: false,
+    messages: ['Target headers must be an object of header names to values'],
+  });
+});
