@@ -11,15 +11,9 @@ import { promisify } from 'node:util';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { createApp } from './app';
 import { TriggerTemplate } from './catalog/model';
-import {
-  childEnvironment,
-  isLocalAddress,
-  loadSettings,
-  portOf,
-  SettingsError,
-  type Settings,
-} from './config';
+import { childEnvironment, isLocalAddress, loadSettings, portOf, type Settings } from './config';
 import { codecEndpointOptionsOf } from './api/codec-endpoint';
+import { apiTokensFor, DEMO_SOLUTION, DEMO_TOKEN } from './api/auth';
 import { startHttpApi } from './api/http-api';
 import { codecWarningOf } from './temporal/codec';
 import { connectWorker, ensureSearchAttributes, isReachable } from './temporal/connection';
@@ -27,26 +21,6 @@ import { createSchedulerWorker, ensureSweepSchedule } from './worker';
 
 /** Uuid of the demo runbook registered by the main job. */
 export const DEMO_RUNBOOK_UUID = '00000000-0000-4000-8000-00000000de00';
-/** Solution of the demo runbook. */
-export const DEMO_SOLUTION = 'demo';
-
-/** Bearer token of the demo solution, accepted only when no tokens are configured and only on loopback. */
-export const DEMO_TOKEN = 'demo-token';
-
-/**
- * The API's tokens: the configured ones, else the demo token, which is refused on an address other machines
- * can reach (anyone could use it).
- * @throws {@link SettingsError} when no tokens are configured and the API would bind beyond loopback.
- */
-function apiTokensOf(settings: Settings): ReadonlyMap<string, string> {
-  if (settings.apiTokens) return settings.apiTokens;
-  if (!isLocalAddress(settings.httpHost) || settings.httpHost === '0.0.0.0') {
-    throw new SettingsError(
-      `RUNBOOK_SCHEDULER_API_TOKENS is required when the HTTP API binds to ${settings.httpHost} (beyond loopback)`,
-    );
-  }
-  return new Map([[DEMO_TOKEN, DEMO_SOLUTION]]);
-}
 
 async function ensureServer(settings: Settings): Promise<void> {
   if (await isReachable(settings)) {
@@ -140,7 +114,7 @@ async function run(): Promise<void> {
   const codecWarning = codecWarningOf(settings);
   if (codecWarning) console.warn(codecWarning);
   const codec = codecEndpointOptionsOf(settings);
-  const tokens = apiTokensOf(settings);
+  const tokens = apiTokensFor(settings);
   await ensureServer(settings);
   const app = await createApp(settings);
   const added = await ensureSearchAttributes(app.client);
@@ -149,13 +123,10 @@ async function run(): Promise<void> {
   const connection = await connectWorker(settings);
   const worker = await createSchedulerWorker({ settings, client: app.client, connection });
   const demo = await startDemoRunbook(settings.demoPort);
-  const api = await startHttpApi(
-    app.service,
-    tokens,
-    settings.httpPort,
-    settings.httpHost,
-    codec ? { codec } : {},
-  );
+  const api = await startHttpApi(app.service, tokens, settings.httpPort, settings.httpHost, {
+    rateLimitPerMinute: settings.rateLimitPerMinute,
+    ...(codec ? { codec } : {}),
+  });
 
   const runbook = await app.service.registerRunbook({
     uuid: DEMO_RUNBOOK_UUID,

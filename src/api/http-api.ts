@@ -21,8 +21,10 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import { ScheduleActionError } from '../connector/errors';
 import { INTERNAL_ERROR_MESSAGE } from '../connector/outputs';
 import { UnavailableError } from '../errors';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE } from '../config';
 import { solutionOf, type TokenMap } from './auth';
 import { CODEC_ENDPOINT_PREFIX, codecEndpoint, type CodecEndpointOptions } from './codec-endpoint';
+import { RateLimiter } from './rate-limit';
 import { ApiMessages, HttpApiError, MAX_BODY_BYTES, STATUS_OF_ACTION_ERROR } from './errors';
 import { swaggerOptions } from './openapi';
 import { registerRoutes, type HttpApiService, type ZodFastify } from './routes';
@@ -43,6 +45,8 @@ export interface HttpApiOptions {
    * tenant token). @default not served
    */
   readonly codec?: CodecEndpointOptions;
+  /** Requests per minute one bearer token may make; more are answered 429. @default {@link DEFAULT_RATE_LIMIT_PER_MINUTE} */
+  readonly rateLimitPerMinute?: number;
 }
 
 /** The running API of {@link startHttpApi}. */
@@ -79,6 +83,8 @@ function send(reply: FastifyReply, error: unknown): FastifyReply {
   if (error instanceof HttpApiError) {
     if (error.allow) void reply.header('allow', error.allow.join(', '));
     if (error.status === 401) void reply.header('www-authenticate', 'Bearer');
+    if (error.retryAfterSeconds !== undefined)
+      void reply.header('retry-after', String(error.retryAfterSeconds));
     return reply.code(error.status).send({ error: error.message, details: error.details });
   }
   if (error instanceof UnavailableError) return reply.code(503).send({ error: error.message });
@@ -110,10 +116,22 @@ export function buildHttpApi(
   /** Route pattern -> its methods, and whether it is public: the 405s and bad-URL answers are derived from it. */
   const paths = new Map<string, { methods: string[]; public: boolean }>();
 
+  const limiter = new RateLimiter(options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE);
   const authenticate = (request: FastifyRequest, isPublic: boolean): void => {
     if (isPublic) return;
     const solution = solutionOf(tokens, request.headers.authorization);
     if (solution === undefined) throw new HttpApiError(401, ApiMessages.unauthenticated);
+    // Only a configured token gets this far, so the limiter holds at most one bucket per configured token.
+    const verdict = limiter.take(request.headers.authorization ?? '');
+    if (!verdict.allowed) {
+      throw new HttpApiError(
+        429,
+        ApiMessages.rateLimited(limiter.perMinute),
+        [],
+        undefined,
+        verdict.retryAfterSeconds,
+      );
+    }
     request.solution = solution;
   };
 
@@ -161,6 +179,12 @@ export function buildHttpApi(
       if (error) done(new HttpApiError(400, ApiMessages.invalidJson), undefined);
       else done(null, value);
     });
+  });
+  // Bodies are JSON whatever their content type, so the header plays no part in parsing; but Fastify would
+  // answer a header that is not even a media type (empty, `garbage`) with its bare 415 before any parser ran.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    if (request.headers['content-type'] !== undefined) request.headers['content-type'] = 'application/json';
+    done(null, payload);
   });
 
   app.decorateRequest('solution', '');

@@ -66,6 +66,7 @@ export async function startScheduler(options: SchedulerFixtureOptions = {}): Pro
           catalog: created.catalog,
           gateway: new TemporalScheduleGateway(created.client, settings.taskQueue, options.window),
           retry: options.retry,
+          targets: { workflowTargets: settings.workflowTargets, productTaskQueue: settings.taskQueue },
           ...(settings.defaultTimeZone ? { defaultTimeZone: settings.defaultTimeZone } : {}),
         }),
       }
