@@ -4,35 +4,22 @@
  * catalog entry, no catalog change without its schedule.
  */
 import { randomUUID } from 'node:crypto';
-import type { RunbookCatalog } from '../catalog/catalog';
 import { RunbookSchema, TriggerTemplate, type Runbook } from '../catalog/model';
-import type { DispatchRetryPolicy } from '../config';
 import { UnavailableError } from '../errors';
-import type { ScheduleGateway } from '../temporal/schedule-gateway';
 import { scheduleIdFor } from '../temporal/schedule-ids';
 import { scheduleMemo } from '../temporal/schedule-options';
 import { ScheduleNotFoundError } from '../temporal/temporal-errors';
+import type { ConnectorDeps } from './deps';
 import { ActionErrorCode, Messages, ScheduleActionError } from './errors';
 import { issueMessages, RequestBodySchema } from './inputs';
 import { parseInput, recurrenceOptions } from './parse';
 import { checkScheduleQuota } from './quota';
 import { buildRunInput, retargetedRunInput } from './run-inputs';
-import { targetRefusal, type TargetPolicy } from './target-policy';
+import { targetRefusal } from './target-policy';
 import { validateRecurrence } from '../recurrence';
 
 /** Dependencies of {@link RunbookRegistry}. */
-export interface RunbookRegistryDeps {
-  readonly catalog: RunbookCatalog;
-  readonly gateway: ScheduleGateway;
-  /** The clock. */
-  readonly now: () => Date;
-  readonly defaultTimeZone?: string;
-  readonly retry: DispatchRetryPolicy;
-  /** Where runbooks may send their fires. */
-  readonly targets: TargetPolicy;
-  /** Live schedules one solution may have. */
-  readonly scheduleQuota: number;
-}
+export type RunbookRegistryDeps = ConnectorDeps;
 
 /** What a listing shows instead of a target header's value: header values are write-only. */
 export const REDACTED = '[redacted]';

@@ -3,14 +3,12 @@
  * and operator commands on one schedule (get, list, runs, pause, resume, trigger). Every call is scoped to one
  * solution (A10); the schedules themselves live in Temporal, behind a {@link ScheduleGateway}.
  */
-import type { RunbookCatalog } from '../catalog/catalog';
 import { TriggerTemplate } from '../catalog/model';
-import type { DispatchRetryPolicy } from '../config';
 import { formatUtcSeconds, type JsonObject } from '../dispatch/payload';
 import type { Recurrence } from '../recurrence';
 import type { ScheduleKind } from '../temporal/run-input';
 import type { RunView } from '../temporal/runs';
-import type { ScheduleGateway, StoredSchedule } from '../temporal/schedule-gateway';
+import type { StoredSchedule } from '../temporal/schedule-gateway';
 import { scheduleIdFor } from '../temporal/schedule-ids';
 import { scheduleMemo } from '../temporal/schedule-options';
 import {
@@ -18,6 +16,7 @@ import {
   ScheduleNotFoundError,
   ScheduleWriteConflictError,
 } from '../temporal/temporal-errors';
+import type { ConnectorDeps } from './deps';
 import { ActionErrorCode, Messages, ScheduleActionError } from './errors';
 import {
   CreateScheduleInputSchema,
@@ -28,7 +27,7 @@ import {
 import { parseInput, parseRecurrence, recurrenceOptions } from './parse';
 import { checkScheduleQuota } from './quota';
 import { buildRunInput } from './run-inputs';
-import { targetRefusal, type TargetPolicy } from './target-policy';
+import { targetRefusal } from './target-policy';
 
 /** Create Schedule's output (FEATURES.md A7). */
 export interface CreateScheduleOutput {
@@ -66,18 +65,7 @@ export interface Success {
 const SUCCESS: Success = { success: true };
 
 /** Dependencies of {@link ScheduleActions}. */
-export interface ScheduleActionsDeps {
-  readonly catalog: RunbookCatalog;
-  readonly gateway: ScheduleGateway;
-  /** The clock. */
-  readonly now: () => Date;
-  readonly defaultTimeZone?: string;
-  readonly retry: DispatchRetryPolicy;
-  /** Where runbooks may send their fires. */
-  readonly targets: TargetPolicy;
-  /** Live schedules one solution may have. */
-  readonly scheduleQuota: number;
-}
+export type ScheduleActionsDeps = ConnectorDeps;
 
 /** The schedule actions and reads, each scoped to one solution. */
 export class ScheduleActions {
