@@ -42,7 +42,10 @@ export default async function globalSetup(): Promise<void> {
   if (external) {
     process.env.TEMPORAL_ADDRESS = external;
     process.env.TEMPORAL_NAMESPACE ??= TEST_NAMESPACE;
-    process.env.RUNBOOK_SCHEDULER_WORKFLOW_TARGETS ??= JSON.stringify({ '*': [{ taskQueue: 'runbook-wf-*' }] });
+    process.env.RUNBOOK_SCHEDULER_WORKFLOW_TARGETS ??= JSON.stringify({
+      '*': [{ taskQueue: 'runbook-wf-*' }],
+    });
+    process.env.RUNBOOK_SCHEDULER_EGRESS_ALLOW ??= '127.0.0.0/8,::1/128';
     console.log(`\n[integration] using the Temporal server at ${external} (TEMPORAL_TEST_ADDRESS)`);
     return;
   }
@@ -103,6 +106,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_NAMESPACE = TEST_NAMESPACE;
   // Tests' runbook workflows run on queues named runbook-wf-<uuid>; an operator allows them this way.
   process.env.RUNBOOK_SCHEDULER_WORKFLOW_TARGETS ??= JSON.stringify({ '*': [{ taskQueue: 'runbook-wf-*' }] });
+  // Tests' runbooks listen on loopback, which the egress policy denies by default; the CLI processes the tests
+  // start read their settings from the environment, so it is opened here (the server's own ports stay denied).
+  process.env.RUNBOOK_SCHEDULER_EGRESS_ALLOW ??= '127.0.0.0/8,::1/128';
   process.env.TEMPORAL_TEST_CLI = cli;
   console.log(
     `\n[integration] Temporal dev server ${address} (pid ${handle.pid}, db ${dbFile}) ready in ${Date.now() - started} ms` +
