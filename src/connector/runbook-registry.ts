@@ -4,19 +4,18 @@
  * catalog entry, no catalog change without its schedule.
  */
 import { randomUUID } from 'node:crypto';
-import { RunbookSchema, TriggerTemplate, type Runbook } from '../catalog/model';
+import { TriggerTemplate, type Runbook } from '../catalog/model';
 import { UnavailableError } from '../errors';
 import { scheduleIdFor } from '../temporal/schedule-ids';
 import { scheduleMemo } from '../temporal/schedule-options';
 import { ScheduleNotFoundError } from '../temporal/temporal-errors';
 import type { ConnectorDeps } from './deps';
 import { ActionErrorCode, Messages, ScheduleActionError } from './errors';
-import { issueMessages, RequestBodySchema } from './inputs';
-import { parseInput, recurrenceOptions } from './parse';
+import { RegisterRunbookInputSchema } from './inputs';
+import { parseInput, parseRecurrence, recurrenceOptions } from './parse';
 import { checkScheduleQuota } from './quota';
 import { buildRunInput, retargetedRunInput } from './run-inputs';
 import { targetRefusal } from './target-policy';
-import { validateRecurrence } from '../recurrence';
 
 /** Dependencies of {@link RunbookRegistry}. */
 export type RunbookRegistryDeps = ConnectorDeps;
@@ -48,7 +47,8 @@ export class RunbookRegistry {
    * @throws {@link UnavailableError} when Temporal or the catalog is unavailable; nothing was changed.
    */
   async registerRunbook(rawRunbook: unknown): Promise<Runbook> {
-    const runbook = parseInput(RunbookSchema, rawRunbook, (messages) =>
+    // Every tenant-sent field bounded (the body's size and depth included); the product sets the reference.
+    const runbook: Runbook = parseInput(RegisterRunbookInputSchema, rawRunbook, (messages) =>
       Messages.registerFailed(messages.join('; ')),
     );
     const refusal = targetRefusal(runbook.solution, runbook.target, this.deps.targets);
@@ -65,23 +65,11 @@ export class RunbookRegistry {
     }
     const trigger = runbook.trigger;
     const now = this.deps.now();
-    const validation = validateRecurrence(
+    const recurrence = parseRecurrence(
       trigger.schedule,
       recurrenceOptions(now, this.deps.defaultTimeZone),
+      (messages) => Messages.registerFailed(messages.join('; ')),
     );
-    // The catalog's schema knows no size limit; the dispatched body does (FEATURES.md A3), as in Create Schedule.
-    const body = RequestBodySchema.optional().safeParse(trigger.request_body);
-    if (!validation.success || !body.success) {
-      const messages = [
-        ...(validation.success ? [] : validation.messages),
-        ...(body.success ? [] : issueMessages(body.error)),
-      ];
-      throw new ScheduleActionError(
-        Messages.registerFailed(messages.join('; ')),
-        ActionErrorCode.Invalid,
-        messages,
-      );
-    }
     await checkScheduleQuota(this.deps.gateway, runbook.solution, this.deps.scheduleQuota, (sentence) =>
       Messages.registerFailed(sentence),
     );
@@ -90,7 +78,7 @@ export class RunbookRegistry {
       solution: runbook.solution,
       reference,
       runbook,
-      recurrence: validation.recurrence,
+      recurrence,
       requestBody: trigger.request_body,
       retry: this.deps.retry,
       now,
