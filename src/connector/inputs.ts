@@ -187,6 +187,7 @@ export const RegisterRunbookInputSchema = z.object(
       'template',
       [
         SchedulerTriggerSchema.omit({ schedule_reference: true }).extend({
+          schedule: z.unknown().refine((v) => v !== undefined, 'Schedule is required'),
           request_body: RequestBodySchema.optional(),
         }),
         DynamicSchedulerTriggerSchema.extend({

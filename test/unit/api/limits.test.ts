@@ -171,3 +171,35 @@ describe('over the real service and the in-memory gateway and catalog', () => {
     }
   });
 });
+
+describe('a Content-Type that is not a media type', () => {
+  test.each(['', 'garbage', 'application/json;;'])(
+    '%j is read as JSON like any other, never answered with a bare 415',
+    async (contentType) => {
+      const fake = fakeService();
+      const app = buildHttpApi(fake.service, TOKENS, { logger: false });
+      try {
+        const headers = { ...AUTH, 'content-type': contentType };
+        const del = await app.inject({ method: 'DELETE', url: '/v1/schedules/r', headers });
+        expect(del.statusCode).toBe(200);
+        const create = await app.inject({
+          method: 'POST',
+          url: '/v1/schedules',
+          headers,
+          payload: '{"schedule_reference":"r"}',
+        });
+        expect(create.statusCode).toBe(201);
+        expect(fake.calls.find((c) => c.method === 'createSchedule')?.args[1]).toEqual({
+          schedule_reference: 'r',
+        });
+        const bad = await app.inject({ method: 'POST', url: '/v1/schedules', headers, payload: '{' });
+        expect([bad.statusCode, bad.json()]).toEqual([
+          400,
+          { error: 'Request body is not valid JSON', details: [] },
+        ]);
+      } finally {
+        await app.close();
+      }
+    },
+  );
+});

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { RAILS_TIME_ZONES, localToInstant, offsetAt, resolveTimeZone } from '../../../src/recurrence';
+import {
+  BUILD_BUCKET_AFTER,
+  RAILS_TIME_ZONES,
+  localToInstant,
+  offsetAt,
+  resolveTimeZone,
+} from '../../../src/recurrence';
 
 /** Offset straight from Intl, the reference the cached tables must reproduce. */
 function intlOffset(zone: string, instant: number): number {
@@ -72,6 +78,69 @@ describe('offsetAt agrees with Intl', () => {
         expect(offsetAt(z, t)).toBe(intlOffset(z, t));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('offsetAt around year 0, where Intl writes years before 1 CE as "N BC"', () => {
+  it('agrees with formatToParts read with its era, local mean time included', () => {
+    const reference = (zone: string, instant: number) => {
+      const parts = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        era: 'short',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      }).formatToParts(instant);
+      const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+      const year = parts.find((p) => p.type === 'era')?.value === 'BC' ? 1 - get('year') : get('year');
+      const wall = new Date(0);
+      wall.setUTCFullYear(year, get('month') - 1, get('day'));
+      wall.setUTCHours(get('hour'), get('minute'), get('second'));
+      return wall.getTime() - Math.floor(instant / 1000) * 1000;
+    };
+    const start = new Date(0).setUTCFullYear(-2, 0, 1);
+    fc.assert(
+      fc.property(
+        fc.constantFrom('America/New_York', 'Asia/Kathmandu', 'Europe/Amsterdam', 'UTC'),
+        fc.integer({ min: start, max: start + 6 * 366 * 86_400_000 }),
+        (zone, instant) => {
+          expect(offsetAt(zone, instant)).toBe(reference(zone, instant));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('offsetAt answers the same before and after a zone-year table is built', () => {
+  it('at random instants of years whose tables were built by repeated lookups', () => {
+    const zones = [
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Pacific/Apia',
+      'Africa/Casablanca',
+      'Europe/Dublin',
+    ];
+    const years = [1916, 1945, 2011, 2025, 2087];
+    // The first lookups of a year ask Intl directly; enough of them build that year's table.
+    for (const zone of zones) {
+      for (const year of years) {
+        for (let i = 0; i <= BUILD_BUCKET_AFTER; i++) offsetAt(zone, Date.UTC(year, 6, 1) + i * 1000);
+      }
+    }
+    const instant = fc
+      .tuple(fc.constantFrom(...years), fc.integer({ min: 0, max: 365 * 86_400_000 }))
+      .map(([year, ms]) => Date.UTC(year, 0, 1) + ms);
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), instant, (z, t) => {
+        expect(offsetAt(z, t)).toBe(intlOffset(z, t));
+      }),
+      { numRuns: 2000 },
     );
   });
 });
