@@ -21,6 +21,7 @@ import { Messages } from '../connector/errors';
 import {
   CreateScheduleInputSchema,
   ListRunsInputSchema,
+  RegisterRunbookInputSchema,
   ScheduleReferenceInputSchema,
   UpdateScheduleInputSchema,
 } from '../connector/inputs';
@@ -121,7 +122,7 @@ const CreateScheduleBodySchema = CreateScheduleInputSchema.extend({ schedule: Re
 const UpdateScheduleBodySchema = UpdateScheduleInputSchema.omit({ schedule_reference: true }).extend({
   schedule: RecurrenceInputSchema,
 });
-const RegisterRunbookBodySchema = RunbookSchema.omit({ solution: true });
+const RegisterRunbookBodySchema = RegisterRunbookInputSchema.omit({ solution: true });
 const ListRunsQuerySchema = z.object({
   limit: ListRunsInputSchema.shape.limit,
 });

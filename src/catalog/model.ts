@@ -21,10 +21,20 @@ const TARGET_URL = z.url({ protocol: /^https?$/, error: 'Target url must be an h
 const TARGET_HEADERS = z.record(z.string(), z.string({ error: 'Target header values must be strings' }), {
   error: 'Target headers must be an object of header names to values',
 });
+/** A required string field of a target, with messages naming it. */
+const targetText = (field: string) =>
+  z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? `Target ${field} is required` : `Target ${field} must be a string`,
+    })
+    .min(1, `Target ${field} must not be empty`)
+    .max(1000, `Target ${field} must be at most 1000 characters`);
+
 const WORKFLOW_TARGET = z.object({
   kind: z.literal('workflow'),
-  workflowType: z.string().min(1, 'Target workflowType must not be empty'),
-  taskQueue: z.string().min(1, 'Target taskQueue must not be empty'),
+  workflowType: targetText('workflowType'),
+  taskQueue: targetText('taskQueue'),
 });
 const KIND_ERROR = { error: 'Target kind must be "http" or "workflow"' };
 

@@ -6,7 +6,7 @@
  */
 import { RegisterRunbookInputSchema } from '../../../src/connector/inputs';
 import { recurrenceJsonSchema } from '../../../src/recurrence';
-import { displayNames, fieldNamesOf, namesAField, preview, union } from './support';
+import { displayNames, fieldNamesOf, preview, union } from './support';
 
 /** Display names of a registration's fields, its recurrence's, and `Input` (the input as a whole). */
 export const RUNBOOK_NAMES = union(
@@ -15,26 +15,17 @@ export const RUNBOOK_NAMES = union(
   new Set(['Input']),
 );
 
-/** The known bugs, by name. */
-export const KNOWN_BUGS = {
-  /** DispatchTargetSchema's workflowType and taskQueue have no message for a missing or non-string value. */
-  workflowTargetTypeMessages:
-    'DispatchTargetSchema workflowType/taskQueue: missing or non-string values get zod default messages',
-} as const;
+/**
+ * The known bugs, by name: none open. (DispatchTargetSchema's workflowType/taskQueue messages, found by this
+ * suite, now name their field.) A new entry needs a matcher in {@link knownBugOf}.
+ */
+export const KNOWN_BUGS: Readonly<Record<string, string>> = {};
 /** A known bug's name. */
-export type KnownBug = keyof typeof KNOWN_BUGS;
+export type KnownBug = string;
 
 /** Which known bug explains a registration message that names no field, or undefined: then it is a new bug. */
-export function knownBugOf(runbook: unknown, message: string): KnownBug | undefined {
-  const parsed = RegisterRunbookInputSchema.safeParse(runbook);
-  if (parsed.success) return undefined;
-  const unnamed = parsed.error.issues.filter(
-    (i) => i.message === message && !namesAField(i.message, RUNBOOK_NAMES),
-  );
-  const target = (runbook as { target?: { kind?: unknown } } | null)?.target;
-  const inWorkflowTarget =
-    unnamed.length > 0 && unnamed.every((issue) => issue.path[0] === 'target' && issue.path.length === 2);
-  return inWorkflowTarget && target?.kind === 'workflow' ? 'workflowTargetTypeMessages' : undefined;
+export function knownBugOf(_runbook: unknown, _message: string): KnownBug | undefined {
+  return undefined;
 }
 
 /** How many refusals each known bug explained, with the first reproducing input. */
@@ -61,14 +52,12 @@ export class KnownBugTally {
 
   /** Refusals per known bug. */
   counts(): Record<string, number> {
-    return Object.fromEntries(
-      Object.keys(KNOWN_BUGS).map((bug) => [bug, this.seen.get(bug as KnownBug)?.refusals ?? 0]),
-    );
+    return Object.fromEntries(Object.keys(KNOWN_BUGS).map((bug) => [bug, this.seen.get(bug)?.refusals ?? 0]));
   }
 
   /** Prints a reproducing input per known bug, and fails for a bug that no longer occurs. */
   expectEachStillOccurs(): void {
-    for (const bug of Object.keys(KNOWN_BUGS) as KnownBug[]) {
+    for (const bug of Object.keys(KNOWN_BUGS)) {
       const entry = this.seen.get(bug);
       if (entry) console.log(`known bug ${bug}: ${KNOWN_BUGS[bug]}; e.g. ${entry.example}`);
       expect([bug, entry ? 'still occurs' : 'fixed: remove it from KNOWN_BUGS']).toEqual([
