@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
 import { TriggerTemplate } from '../../src/catalog/model';
 import { SchedulerService } from '../../src/connector/scheduler-service';
-import { nextOccurrences, type Recurrence } from '../../src/recurrence';
+import { nextOccurrences } from '../../src/recurrence';
 import { formatUtcSeconds } from '../../src/dispatch/payload';
 import type { WindowOptions } from '../../src/temporal/compile';
 import { TemporalScheduleGateway } from '../../src/temporal/schedule-gateway';
@@ -131,9 +131,7 @@ test('50 concurrent Update Schedule calls racing with re-arms: the last success 
     const last = answered[answered.length - 1];
     expect(view?.schedule).toMatchObject({ frequency: 'minutely', interval: last });
     // What Temporal will fire is what the engine says for that rule.
-    const expected = nextOccurrences(view!.schedule as Recurrence, new Date(), 5).occurrences.map(
-      formatUtcSeconds,
-    );
+    const expected = nextOccurrences(view!.schedule, new Date(), 5).occurrences.map(formatUtcSeconds);
     expect(view?.next_action_times.slice(0, 5)).toEqual(expected);
   } finally {
     await rearmer.delete(scheduleId);
