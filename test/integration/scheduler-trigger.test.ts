@@ -88,9 +88,8 @@ test('an invalid schedule fails with "Failed to register schedule: <error>" and 
     expect((await registerError(invalid)).message).toBe(
       'Failed to register schedule: Interval must be greater than or equal to 1',
     );
-    expect((await registerError(missing)).message).toBe(
-      'Failed to register schedule: Recurrence must be an object',
-    );
+    // Named like Create Schedule's missing schedule: the trigger's field is `schedule`.
+    expect((await registerError(missing)).message).toBe('Failed to register schedule: Schedule is required');
     expect(await world.scheduler.app.catalog.get(solution, invalid.uuid)).toBeUndefined();
     expect(await world.scheduler.app.catalog.get(solution, missing.uuid)).toBeUndefined();
 
