@@ -57,6 +57,36 @@ async function writeTogether(writers: number, solution: string, puts: number): P
   return Promise.all(started.map(async (w) => (JSON.parse(await w.nextLine()) as { listed: number }).listed));
 }
 
+/** Resolves once another connection holds the database's write lock (a `BEGIN IMMEDIATE` here is refused). */
+async function waitUntilWriteLocked(timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let locked = false;
+    try {
+      const { db } = openCatalogDatabase(dataDir, { busyTimeoutMs: 0 });
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        db.exec('ROLLBACK');
+      } finally {
+        db.close();
+      }
+    } catch (err) {
+      // SQLITE_BUSY, raw or as the open's translated refusal: someone holds the lock. Anything else is a failure.
+      const code = (err as { code?: unknown }).code;
+      if (
+        !(err instanceof UnavailableError) &&
+        !(typeof code === 'string' && code.startsWith('SQLITE_BUSY'))
+      ) {
+        throw err;
+      }
+      locked = true;
+    }
+    if (locked) return;
+    if (Date.now() > deadline) throw new Error('the holder never held the write lock');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 function inspect<T>(read: (db: BetterSqlite3.Database) => T): T {
   const { db } = openCatalogDatabase(dataDir);
   try {
@@ -139,6 +169,8 @@ describe('a write lock held by another process', () => {
 
     const holder = start('catalog-holder.ts', [dataDir, 'held', '1']);
     await holder.nextLine();
+    // The holder says it holds the write lock; see it from here too before timing a write against it.
+    await waitUntilWriteLocked();
 
     expect(await catalog.get('acme', existing.uuid)).toEqual(existing);
     const startedAt = performance.now();
@@ -162,6 +194,8 @@ describe('a write lock held by another process', () => {
     await catalogIn().put(aRunbook('acme', 'restart web'));
     const holder = start('catalog-holder.ts', [dataDir, 'held', '1']);
     await holder.nextLine();
+    // The holder says it holds the write lock; see it from here too before timing a write against it.
+    await waitUntilWriteLocked();
 
     const late = catalogIn(200);
     // Opening only reads (the schema is current), so it succeeds; the write is what waits and fails.
