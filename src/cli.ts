@@ -25,7 +25,7 @@ export interface TextSink {
 
 /** Where the CLI reads its settings from and writes to; every default is the process's own. */
 export interface CliOptions {
-  /** Environment the settings are read from (by {@link loadSettings}). @default `process.env` */
+  /** Environment the settings are read from (by {@link loadSettings}). @default the process's own */
   readonly env?: NodeJS.ProcessEnv;
   /** @default `process.stdout` */
   readonly stdout?: TextSink;
