@@ -8,11 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { createApp } from './app';
 import { loadSettings, type Settings } from './config';
+import type { Principal } from './principal';
 import { Messages } from './connector/errors';
 import type { SchedulerService } from './connector/scheduler-service';
 import { formatUtcSeconds } from './dispatch/payload';
 import { nextOccurrences, recurrenceJsonSchema, toRRuleText, validateRecurrence } from './recurrence';
 import { Command, CommandKind, COMMANDS, parseCommandLine } from './cli/commands';
+import { COMMAND_HANDLERS, type Outcome, type ServiceCall, type Values } from './cli/command-handlers';
 import { InvalidRecurrenceError, UsageError } from './cli/errors';
 import { ExitStatus, reportOf } from './cli/report';
 
@@ -35,19 +37,8 @@ export interface CliOptions {
 
 /** A command that needs no server, given its option values. */
 type LocalCommand = typeof Command.Occurrences | typeof Command.RRule | typeof Command.JsonSchema;
-/** A command of the service, given its option values. */
-type ServiceCommand = Exclude<Command, LocalCommand | typeof Command.Help>;
-
-/** What a command ends with: JSON or text on stdout, or a failure message on stderr. */
-type Outcome =
-  | { readonly json: unknown; readonly compact?: boolean }
-  | { readonly text: string }
-  | { readonly failure: string };
-
-/** A service operation, its inputs already parsed, waiting for a connected service. */
-type ServiceCall = (service: SchedulerService, solution: string) => Promise<Outcome>;
-
-type Values = Readonly<Record<string, string>>;
+/** A command of the service (built-in or of a feature group), given its option values. */
+type ServiceCommand = string;
 
 /**
  * Runs the CLI on `argv` (the arguments after the script) and resolves with the exit status; never rejects.
@@ -65,7 +56,7 @@ export async function main(argv: readonly string[], options: CliOptions = {}): P
     const { command, values } = invocation;
     const outcome = isServiceCommand(command)
       ? await runServiceCall(command, values, loadSettings(options.env))
-      : runLocal(command, values, () => loadSettings(options.env));
+      : runLocal(command as LocalCommand, values, () => loadSettings(options.env));
     if ('failure' in outcome) {
       stderr.write(`${outcome.failure}\n`);
       return ExitStatus.Failed;
@@ -83,8 +74,8 @@ export async function main(argv: readonly string[], options: CliOptions = {}): P
   }
 }
 
-function isServiceCommand(command: Exclude<Command, 'help'>): command is ServiceCommand {
-  return COMMANDS[command].kind === CommandKind.Service;
+function isServiceCommand(command: string): boolean {
+  return COMMANDS[command]?.kind === CommandKind.Service;
 }
 
 function runLocal(command: LocalCommand, values: Values, settings: () => Settings): Outcome {
@@ -145,6 +136,17 @@ function recurrenceOf(command: Command, text: string | undefined, now: Date, set
 
 /** Parses the inputs of a service command into the call to make once connected. */
 function serviceCallOf(command: ServiceCommand, values: Values): ServiceCall {
+  const handler = COMMAND_HANDLERS[command];
+  if (handler) return handler(values);
+  const call = builtInCallOf(command, values);
+  return async (app, principal) => await call(app.service, principal.solution);
+}
+
+/** A built-in command's call, on the service and a solution. */
+function builtInCallOf(
+  command: string,
+  values: Values,
+): (service: SchedulerService, solution: string) => Promise<Outcome> {
   const ref = { schedule_reference: values.reference };
   switch (command) {
     case Command.Create: {
@@ -182,6 +184,8 @@ function serviceCallOf(command: ServiceCommand, values: Values): ServiceCall {
       const runbook = parseJson(command, 'register', text) as Record<string, unknown>;
       return async (s, solution) => ({ json: await s.registerRunbook({ ...runbook, solution }) });
     }
+    default:
+      throw new UsageError(`Unknown command "${command}"`);
   }
 }
 
@@ -202,12 +206,13 @@ function registrationOf(values: Values): string | undefined {
 async function runServiceCall(command: ServiceCommand, values: Values, settings: Settings): Promise<Outcome> {
   const solution = values.solution ?? settings.solution;
   if (!solution) throw new UsageError('--solution (or RUNBOOK_SCHEDULER_SOLUTION) is required', command);
+  const principal: Principal = { solution, user: settings.user, roles: settings.roles };
   const call = serviceCallOf(command, values);
   // A failed connect rejects here, after the SDK's connect deadline (10 s by default); report.ts reads it as
   // "Temporal is unavailable".
   const app = await createApp(settings);
   try {
-    return await call(app.service, solution);
+    return await call(app, principal);
   } finally {
     await app.close();
   }

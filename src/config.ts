@@ -7,6 +7,12 @@
  */
 import { isIP } from 'node:net';
 import path from 'node:path';
+import type { Principal, Role } from './principal';
+import { isLoopbackHost, isLocalAddress, portOf } from './settings/addresses';
+import { cliRolesOf, cliUserOf, DEFAULT_CLI_USER, parseTokens } from './settings/principals';
+import { SettingsError } from './settings/settings-error';
+
+export { isLoopbackHost, isLocalAddress, portOf, SettingsError, parseTokens, DEFAULT_CLI_USER };
 
 /**
  * TLS to a Temporal cluster: server TLS (system roots or a CA bundle), optionally with an mTLS client
@@ -95,16 +101,20 @@ export interface Settings {
   /** Address the HTTP API binds to (`RUNBOOK_SCHEDULER_HTTP_HOST`). @default `127.0.0.1` */
   readonly httpHost: string;
   /**
-   * Bearer token -> solution of the HTTP API (`RUNBOOK_SCHEDULER_API_TOKENS=token=solution,…`); undefined when
-   * none are configured (then only the main job's demo token works, on loopback).
+   * Bearer token -> principal of the HTTP API (`RUNBOOK_SCHEDULER_API_TOKENS=token=solution[:user[:Role+Role]],…`);
+   * undefined when none are configured (then only the main job's demo token works, on loopback).
    */
-  readonly apiTokens?: ReadonlyMap<string, string>;
+  readonly apiTokens?: ReadonlyMap<string, Principal>;
   /** Port of the main job's demo runbook endpoint (`RUNBOOK_SCHEDULER_DEMO_PORT`). @default 8090 */
   readonly demoPort: number;
   /** Level of the worker's readable log (`RUNBOOK_SCHEDULER_LOG_LEVEL`). @default `INFO` */
   readonly logLevel: LogLevel;
   /** The CLI's solution when `--solution` is not given (`RUNBOOK_SCHEDULER_SOLUTION`). */
   readonly solution?: string;
+  /** The CLI's user, recorded as the submitting user of what it does (`RUNBOOK_SCHEDULER_USER`). @default `cli` */
+  readonly user: string;
+  /** The CLI's roles (`RUNBOOK_SCHEDULER_ROLES`, `Role+Role`). @default none */
+  readonly roles: readonly Role[];
   /** The Temporal CLI the embedded dev server script should use (`TEMPORAL_CLI`). */
   readonly temporalCli?: string;
   /**
@@ -153,7 +163,8 @@ export const DEFAULT_DEMO_PORT = 8090;
  * `TEMPORAL_TLS_KEY`, `TEMPORAL_TLS_CA`, `TEMPORAL_TLS_SERVER_NAME`, `TEMPORAL_API_KEY`, `TEMPORAL_CLI`,
  * `RUNBOOK_SCHEDULER_DATA_DIR`, `RUNBOOK_SCHEDULER_DEFAULT_TIME_ZONE`, `RUNBOOK_SCHEDULER_HTTP_PORT`,
  * `RUNBOOK_SCHEDULER_HTTP_HOST`, `RUNBOOK_SCHEDULER_API_TOKENS`, `RUNBOOK_SCHEDULER_DEMO_PORT`,
- * `RUNBOOK_SCHEDULER_LOG_LEVEL`, `RUNBOOK_SCHEDULER_SOLUTION`, and the dispatch retry policy
+ * `RUNBOOK_SCHEDULER_LOG_LEVEL`, `RUNBOOK_SCHEDULER_SOLUTION`, `RUNBOOK_SCHEDULER_USER`,
+ * `RUNBOOK_SCHEDULER_ROLES`, and the dispatch retry policy
  * `RUNBOOK_DISPATCH_MAX_ATTEMPTS`, `RUNBOOK_DISPATCH_INITIAL_INTERVAL_MS`, `RUNBOOK_DISPATCH_BACKOFF`,
  * `RUNBOOK_DISPATCH_MAX_INTERVAL_MS`.
  *
@@ -230,6 +241,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     rateLimitPerMinute: Math.floor(number('RUNBOOK_SCHEDULER_RATE_LIMIT', DEFAULT_RATE_LIMIT_PER_MINUTE, 1)),
     scheduleQuota: Math.floor(number('RUNBOOK_SCHEDULER_SCHEDULE_QUOTA', DEFAULT_SCHEDULE_QUOTA, 1)),
     temporalUiPort: port('TEMPORAL_DEV_UI_PORT', 8233),
+    user: cliUserOf(value('RUNBOOK_SCHEDULER_USER')),
+    roles: cliRolesOf(value('RUNBOOK_SCHEDULER_ROLES')),
     ...definedOnly(optional),
   };
 }
@@ -343,44 +356,6 @@ function tlsOf(value: (name: string) => string | undefined): TlsSettings | undef
   });
 }
 
-/**
- * Parses `RUNBOOK_SCHEDULER_API_TOKENS`: comma-separated `token=solution` pairs.
- * @throws {@link SettingsError} naming the malformed entry.
- */
-export function parseTokens(text: string): Map<string, string> {
-  const tokens = new Map<string, string>();
-  for (const entry of text
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean)) {
-    const at = entry.indexOf('=');
-    if (at <= 0 || at === entry.length - 1) {
-      // The token itself is a secret: name the entry by position, never by value.
-      throw new SettingsError(`RUNBOOK_SCHEDULER_API_TOKENS entry ${tokens.size + 1} must be token=solution`);
-    }
-    tokens.set(entry.slice(0, at), entry.slice(at + 1));
-  }
-  return tokens;
-}
-
-/** True when the address points at this machine, where the embedded dev server may be started. */
-export function isLocalAddress(address: string): boolean {
-  const host = address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '0.0.0.0';
-}
-
-/** True when a bare host (no port) names this machine's loopback: `localhost`, `127.x.x.x` or `::1`. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
-}
-
-/** The port of a `host:port` address. @default 7233 when it names none */
-export function portOf(address: string): number {
-  const match = /:(\d+)$/.exec(address);
-  return match ? Number(match[1]) : 7233;
-}
-
 /** The object without its undefined members, for `exactOptionalPropertyTypes`-style settings. */
 function definedOnly<T extends Record<string, unknown>>(
   object: T,
@@ -399,9 +374,4 @@ export function childEnvironment(
   env: NodeJS.ProcessEnv = process.env,
 ): NodeJS.ProcessEnv {
   return { ...env, ...extra };
-}
-
-/** A setting in the environment is malformed. */
-export class SettingsError extends Error {
-  override readonly name = 'SettingsError';
 }

@@ -43,4 +43,5 @@ export const STATUS_OF_ACTION_ERROR: Readonly<Record<ActionErrorCode, number>> =
   [ActionErrorCode.Conflict]: 409,
   [ActionErrorCode.QuotaExceeded]: 429,
   [ActionErrorCode.Unsupported]: 422,
+  [ActionErrorCode.Forbidden]: 403,
 };

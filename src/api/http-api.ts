@@ -22,7 +22,8 @@ import { ScheduleActionError } from '../connector/errors';
 import { INTERNAL_ERROR_MESSAGE } from '../connector/outputs';
 import { UnavailableError } from '../errors';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from '../config';
-import { solutionOf, type TokenMap } from './auth';
+import type { Principal } from '../principal';
+import { principalOf, type TokenMap } from './auth';
 import { CODEC_ENDPOINT_PREFIX, codecEndpoint, type CodecEndpointOptions } from './codec-endpoint';
 import { RateLimiter } from './rate-limit';
 import { ApiMessages, HttpApiError, MAX_BODY_BYTES, STATUS_OF_ACTION_ERROR } from './errors';
@@ -119,8 +120,8 @@ export function buildHttpApi(
   const limiter = new RateLimiter(options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE);
   const authenticate = (request: FastifyRequest, isPublic: boolean): void => {
     if (isPublic) return;
-    const solution = solutionOf(tokens, request.headers.authorization);
-    if (solution === undefined) throw new HttpApiError(401, ApiMessages.unauthenticated);
+    const principal = principalOf(tokens, request.headers.authorization);
+    if (principal === undefined) throw new HttpApiError(401, ApiMessages.unauthenticated);
     // Only a configured token gets this far, so the limiter holds at most one bucket per configured token.
     const verdict = limiter.take(request.headers.authorization ?? '');
     if (!verdict.allowed) {
@@ -132,7 +133,8 @@ export function buildHttpApi(
         verdict.retryAfterSeconds,
       );
     }
-    request.solution = solution;
+    request.principal = principal;
+    request.solution = principal.solution;
   };
 
   const app = Fastify({
@@ -188,6 +190,9 @@ export function buildHttpApi(
   });
 
   app.decorateRequest('solution', '');
+  // Fastify refuses an object as a decorator's initial value (it would be shared by every request); public routes
+  // never read it, authenticated ones always get it set by `authenticate`.
+  app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', (request, _reply, done) => {
     try {
       authenticate(request, request.routeOptions.config.public === true);

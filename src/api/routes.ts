@@ -39,6 +39,7 @@ import {
 import type { SchedulerService } from '../connector/scheduler-service';
 import { RecurrenceInputSchema } from '../recurrence';
 import { ApiMessages, HttpApiError } from './errors';
+import type { Principal } from '../principal';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -52,6 +53,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The caller's solution, from its bearer token; empty on public routes. */
     solution: string;
+    /** The caller, from its bearer token: solution, user and roles; unset on public routes. */
+    principal: Principal;
   }
 }
 

@@ -3,6 +3,7 @@
  * parsing of a command line against them. Pure: no I/O, no environment.
  */
 import { parseArgs } from 'node:util';
+import { COMMAND_GROUP_SPECS } from './command-groups';
 import { UsageError } from './errors';
 
 /** The CLI's commands. */
@@ -73,8 +74,8 @@ const solution: OptionSpec = {
   description: 'the solution the command acts in (default: RUNBOOK_SCHEDULER_SOLUTION)',
 };
 
-/** Every command with its own option table: a flag that is not in a command's table is refused. */
-export const COMMANDS: { readonly [C in Command]: CommandSpec } = {
+/** The built-in commands with their own option tables. */
+const BUILT_IN_COMMANDS: { readonly [C in Command]: CommandSpec } = {
   occurrences: {
     kind: CommandKind.Recurrence,
     summary: 'next N occurrences (default 10)',
@@ -154,10 +155,24 @@ export const COMMANDS: { readonly [C in Command]: CommandSpec } = {
   },
 };
 
+/**
+ * Every command, the built-in ones and those of the feature groups (`src/cli/command-groups.ts`), each with its
+ * own option table: a flag that is not in a command's table is refused.
+ */
+export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  ...Object.fromEntries(COMMAND_GROUP_SPECS.flatMap((group) => Object.entries(group.commands))),
+  ...BUILT_IN_COMMANDS,
+};
+
+/** The commands of the feature groups, run by their handlers (`src/cli/command-handlers.ts`). */
+export const GROUP_COMMANDS: readonly string[] = COMMAND_GROUP_SPECS.flatMap((group) =>
+  Object.keys(group.commands),
+);
+
 const CONNECTION =
   'Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY.';
 
-const isCommand = (name: string): name is Command => Object.hasOwn(COMMANDS, name);
+const isCommand = (name: string): boolean => Object.hasOwn(COMMANDS, name);
 
 function optionSynopsis(name: string, option: OptionSpec): string {
   const text = `--${name} ${option.value}`;
@@ -165,8 +180,8 @@ function optionSynopsis(name: string, option: OptionSpec): string {
 }
 
 /** The arguments after a command's name, as its usage shows them. */
-function synopsisOf(command: Command, { withSolution }: { withSolution: boolean }): string {
-  const spec = COMMANDS[command];
+function synopsisOf(command: string, { withSolution }: { withSolution: boolean }): string {
+  const spec = specOf(command);
   return [
     command,
     ...Object.entries(spec.options)
@@ -176,14 +191,25 @@ function synopsisOf(command: Command, { withSolution }: { withSolution: boolean 
   ].join(' ');
 }
 
-function groupLines(kind: CommandKind): string[] {
-  const commands = (Object.keys(COMMANDS) as Command[]).filter((c) => COMMANDS[c].kind === kind);
-  const synopses = commands.map((c) => synopsisOf(c, { withSolution: false }));
-  const width = Math.max(...synopses.map((s) => s.length));
-  return commands.map((c, i) => `  ${(synopses[i] ?? '').padEnd(width)}   ${COMMANDS[c].summary}`);
+function specOf(command: string): CommandSpec {
+  const spec = COMMANDS[command];
+  if (!spec) throw new UsageError(`Unknown command "${command}"`);
+  return spec;
 }
 
-const HELP_SUMMARY = `${COMMANDS.help.summary} (or <command> --help)`;
+function lines(commands: readonly string[]): string[] {
+  const synopses = commands.map((c) => synopsisOf(c, { withSolution: false }));
+  const width = Math.max(...synopses.map((s) => s.length));
+  return commands.map((c, i) => `  ${(synopses[i] ?? '').padEnd(width)}   ${specOf(c).summary}`);
+}
+
+function groupLines(kind: CommandKind): string[] {
+  return lines(
+    (Object.keys(BUILT_IN_COMMANDS) as Command[]).filter((c) => BUILT_IN_COMMANDS[c].kind === kind),
+  );
+}
+
+const HELP_SUMMARY = `${BUILT_IN_COMMANDS.help.summary} (or <command> --help)`;
 
 /** The general usage: every command, grouped by what it needs. */
 export const USAGE = [
@@ -195,13 +221,14 @@ export const USAGE = [
   '',
   'Schedules (scoped by --solution or RUNBOOK_SCHEDULER_SOLUTION):',
   ...groupLines(CommandKind.Service),
+  ...COMMAND_GROUP_SPECS.flatMap((group) => ['', `${group.title}:`, ...lines(Object.keys(group.commands))]),
   '',
   CONNECTION,
 ].join('\n');
 
 /** The usage of one command: its synopsis, what it does, and each option it takes. */
-export function usageOf(command: Command): string {
-  const spec = COMMANDS[command];
+export function usageOf(command: string): string {
+  const spec = specOf(command);
   const options: [string, string][] = [
     ...Object.entries(spec.options).map(([name, o]): [string, string] => [
       `--${name} ${o.value}`,
@@ -229,7 +256,7 @@ export type Invocation =
   /** Run `command` with its option values (absent options are absent). */
   | {
       readonly kind: 'run';
-      readonly command: Exclude<Command, 'help'>;
+      readonly command: string;
       readonly values: Readonly<Record<string, string>>;
     };
 
@@ -246,7 +273,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   if (name === undefined) return { kind: 'usage', text: USAGE, status: 2 };
   if (name === '--help' || name === '-h') return { kind: 'usage', text: USAGE, status: 0 };
   if (!isCommand(name)) throw new UsageError(`Unknown command "${name}"`);
-  const spec = COMMANDS[name];
+  const spec = specOf(name);
   const stringOptions = Object.fromEntries(
     Object.keys(spec.options).map((option) => [option, { type: 'string' as const }]),
   );

@@ -1,7 +1,6 @@
 /**
  * Errors of the command line itself, before any operation runs: both exit with status 2 (invalid input).
  */
-import type { Command } from './commands';
 
 /**
  * The command line is malformed (an unknown command, an option the command does not take, a missing value):
@@ -12,7 +11,7 @@ export class UsageError extends Error {
   constructor(
     message: string,
     /** The command whose usage is printed; undefined for the general usage. */
-    readonly command?: Command,
+    readonly command?: string,
   ) {
     super(message);
   }

@@ -11,6 +11,8 @@ export const ActionErrorCode = {
   Unsupported: 'unsupported',
   /** The solution has as many schedules as its quota allows. */
   QuotaExceeded: 'quota_exceeded',
+  /** The caller's principal lacks the role or authority the operation needs. */
+  Forbidden: 'forbidden',
 } as const;
 /** Why an action failed. */
 export type ActionErrorCode = (typeof ActionErrorCode)[keyof typeof ActionErrorCode];
@@ -44,4 +46,6 @@ export const Messages = {
   scheduleNotFound: 'Schedule not found',
   /** A solution at its schedule quota (`RUNBOOK_SCHEDULER_SCHEDULE_QUOTA`). */
   quotaReached: (quota: number) => `Solution has reached its quota of ${quota} schedules`,
+  /** The caller lacks a role the operation needs. */
+  roleRequired: (role: string, operation: string) => `The ${role} role is required to ${operation}`,
 } as const;

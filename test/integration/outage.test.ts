@@ -11,6 +11,7 @@ import { createApp, type App } from '../../src/app';
 import { startHttpApi, type RunningHttpApi } from '../../src/api/http-api';
 import { TriggerTemplate } from '../../src/catalog/model';
 import { freePort, testSettings, uniqueId, waitFor } from './harness';
+import { tokensOf } from '../fixtures/tokens';
 
 jest.setTimeout(300_000);
 
@@ -69,7 +70,7 @@ beforeAll(async () => {
   relay = await startRelay(testSettings().address);
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'rbs-outage-'));
   app = await createApp({ ...testSettings(), address: relay.address, taskQueue: uniqueId('idle'), dataDir });
-  api = await startHttpApi(app.service, new Map([[token, solution]]), 0);
+  api = await startHttpApi(app.service, tokensOf([[token, solution]]), 0);
 });
 
 afterAll(async () => {

@@ -31,6 +31,7 @@ import {
   type RecordedRequest,
 } from './harness';
 import { startScheduler, type SchedulerFixture } from './scheduler-fixture';
+import { tokensOf } from '../fixtures/tokens';
 
 jest.setTimeout(180_000);
 
@@ -73,7 +74,7 @@ beforeAll(async () => {
   receiver = await startHttpReceiver();
   const codec = codecEndpointOptionsOf({ ...encrypted.settings, codecToken: CODEC_TOKEN });
   if (!codec) throw new Error('the codec endpoint is not served with a key and a token');
-  api = await startHttpApi(encrypted.app.service, new Map([[TENANT_TOKEN, 'tenant']]), 0, '127.0.0.1', {
+  api = await startHttpApi(encrypted.app.service, tokensOf([[TENANT_TOKEN, 'tenant']]), 0, '127.0.0.1', {
     logger: false,
     codec,
   });

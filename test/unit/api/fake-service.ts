@@ -5,13 +5,14 @@
 import { TriggerTemplate, type Runbook } from '../../../src/catalog/model';
 import type { HttpApiService } from '../../../src/api/http-api';
 import type { CreateScheduleOutput, RunView, ScheduleView } from '../../../src/connector/outputs';
+import { tokensOf } from '../../fixtures/tokens';
 
 /** Solution of {@link TOKEN}. */
 export const SOLUTION = 'acme';
 /** A bearer token of {@link SOLUTION}. */
 export const TOKEN = 'token-acme';
 /** The tokens the API under test accepts. */
-export const TOKENS: ReadonlyMap<string, string> = new Map([
+export const TOKENS = tokensOf([
   [TOKEN, SOLUTION],
   ['token-other', 'other'],
 ]);

@@ -9,7 +9,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../../src/cli';
-import { Command, COMMANDS, parseCommandLine, USAGE, usageOf } from '../../../src/cli/commands';
+import { COMMAND_HANDLERS } from '../../../src/cli/command-handlers';
+import {
+  Command,
+  COMMANDS,
+  GROUP_COMMANDS,
+  parseCommandLine,
+  USAGE,
+  usageOf,
+} from '../../../src/cli/commands';
 import { UsageError } from '../../../src/cli/errors';
 
 interface Run {
@@ -49,7 +57,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const ALL_COMMANDS = Object.values(Command);
+const ALL_COMMANDS = Object.keys(COMMANDS);
 const ALL_OPTIONS = [...new Set(Object.values(COMMANDS).flatMap((spec) => Object.keys(spec.options)))];
 
 describe('one option table per command', () => {
@@ -69,7 +77,7 @@ describe('one option table per command', () => {
     ['runbooks', ['register', 'register-file', 'solution']],
     ['help', []],
   ])('%s takes exactly %j (and --help)', (command, options) => {
-    expect(Object.keys(COMMANDS[command].options)).toEqual(options);
+    expect(Object.keys(COMMANDS[command]?.options ?? {})).toEqual(options);
     for (const option of options) {
       expect(parseCommandLine([command, `--${option}`, 'v'])).toEqual({
         kind: 'run',
@@ -118,7 +126,7 @@ describe('one option table per command', () => {
     for (const command of ALL_COMMANDS) {
       const usage = usageOf(command);
       const flags = new Set([...usage.matchAll(/--([a-z-]+)/g)].map((m) => m[1]));
-      expect(flags).toEqual(new Set([...Object.keys(COMMANDS[command].options), 'help']));
+      expect(flags).toEqual(new Set([...Object.keys(COMMANDS[command]?.options ?? {}), 'help']));
     }
   });
 });
@@ -226,5 +234,16 @@ describe('settings and inputs, before anything connects', () => {
     }
     // A connect attempt would have waited for the SDK's deadline (10 s) and exited 1.
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('feature groups', () => {
+  test('every group command has a handler, every handler a command, and no group takes a built-in name', () => {
+    expect(Object.keys(COMMAND_HANDLERS).sort()).toEqual([...GROUP_COMMANDS].sort());
+    for (const command of GROUP_COMMANDS) {
+      expect(Object.values(Command)).not.toContain(command);
+      expect(COMMANDS[command]?.kind).toBe('service');
+    }
+    expect(new Set(GROUP_COMMANDS).size).toBe(GROUP_COMMANDS.length);
   });
 });

@@ -32,14 +32,34 @@ test('no product file but src/config.ts reads process.env', () => {
   expect(readers).toEqual([]);
 });
 
-test('src/config.ts imports only Node built-ins: it is a leaf of the product', () => {
-  const imports = [...code(CONFIG).matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]);
-  expect(imports.length).toBeGreaterThan(0);
-  expect(imports.filter((specifier) => !specifier?.startsWith('node:'))).toEqual([]);
+/** config.ts and the modules it imports (its parsers in src/settings/, the principal vocabulary). */
+function settingsModules(): string[] {
+  const seen = new Set<string>([CONFIG]);
+  for (const file of seen) {
+    for (const [, specifier] of code(file).matchAll(/from\s+'([^']+)'/g)) {
+      if (specifier?.startsWith('.')) seen.add(`${path.resolve(path.dirname(file), specifier)}.ts`);
+    }
+  }
+  return [...seen];
+}
+
+test('src/config.ts is a leaf of the product: it and what it imports import only Node built-ins and each other', () => {
+  const modules = settingsModules();
+  expect(modules.length).toBeGreaterThan(1);
+  const allowed = (file: string): boolean =>
+    file === path.join(ROOT, 'src', 'principal.ts') ||
+    file.startsWith(path.join(ROOT, 'src', 'settings') + path.sep);
+  expect(
+    modules.filter((file) => file !== CONFIG && !allowed(file)).map((f) => path.relative(ROOT, f)),
+  ).toEqual([]);
+  for (const file of modules) {
+    const imports = [...code(file).matchAll(/from\s+'([^']+)'/g)].map((m) => m[1] ?? '');
+    expect(imports.filter((s) => !s.startsWith('node:') && !s.startsWith('.'))).toEqual([]);
+  }
 });
 
-test('src/config.ts does no file or network I/O', () => {
-  const text = code(CONFIG);
+test('src/config.ts and its parsers do no file or network I/O', () => {
+  const text = settingsModules().map(code).join('\n');
   expect(text).not.toMatch(/node:(fs|http|https|child_process|dns|dgram)|readFile|existsSync/);
   // node:net only for its pure address checks, never to connect or listen.
   expect(text).not.toMatch(/\b(connect|createServer|createConnection|Socket)\b/);

@@ -114,29 +114,65 @@ test('the HTTP API, demo and log settings have defaults and name their variable 
   );
 });
 
-test('API tokens map each token to its solution; a malformed entry is named by position, not by value', () => {
+test('API tokens map each token to its principal; a malformed entry is named by position, not by value', () => {
   expect(loadSettings({ RUNBOOK_SCHEDULER_API_TOKENS: 'abc=acme, def=globex' }).apiTokens).toEqual(
     new Map([
-      ['abc', 'acme'],
-      ['def', 'globex'],
+      ['abc', { solution: 'acme', user: 'api', roles: [] }],
+      ['def', { solution: 'globex', user: 'api', roles: [] }],
     ]),
   );
-  expect(parseTokens('t1=a,t2=b=c')).toEqual(
+  expect(parseTokens('t1=a,t2=b=c,t3=acme:alice@example.com:ServiceAdministrator+IntegrationAuthor')).toEqual(
     new Map([
-      ['t1', 'a'],
-      ['t2', 'b=c'],
+      ['t1', { solution: 'a', user: 'api', roles: [] }],
+      ['t2', { solution: 'b=c', user: 'api', roles: [] }],
+      [
+        't3',
+        { solution: 'acme', user: 'alice@example.com', roles: ['ServiceAdministrator', 'IntegrationAuthor'] },
+      ],
     ]),
   );
-  const error = (() => {
+  const errorOf = (text: string): Error | undefined => {
     try {
-      loadSettings({ RUNBOOK_SCHEDULER_API_TOKENS: 'abc=acme,sk_secret_token' });
+      loadSettings({ RUNBOOK_SCHEDULER_API_TOKENS: text });
     } catch (err) {
       return err as Error;
     }
     return undefined;
-  })();
-  expect(error).toEqual(new SettingsError('RUNBOOK_SCHEDULER_API_TOKENS entry 2 must be token=solution'));
-  expect(error?.message).not.toContain('sk_secret_token');
+  };
+  const malformed = errorOf('abc=acme,sk_secret_token');
+  expect(malformed).toEqual(
+    new SettingsError('RUNBOOK_SCHEDULER_API_TOKENS entry 2 must be token=solution[:user[:Role+Role]]'),
+  );
+  expect(malformed?.message).not.toContain('sk_secret_token');
+  expect(errorOf('sk_secret=acme:bob:Admin')).toEqual(
+    new SettingsError(
+      'RUNBOOK_SCHEDULER_API_TOKENS entry 1 names an unknown role "Admin" (roles: ServiceAdministrator, IntegrationAuthor)',
+    ),
+  );
+  expect(errorOf('sk_secret=acme:bob:IntegrationAuthor:extra')?.message).toBe(
+    'RUNBOOK_SCHEDULER_API_TOKENS entry 1 must be token=solution[:user[:Role+Role]]',
+  );
+  expect(errorOf('sk_secret=:bob')?.message).toBe(
+    'RUNBOOK_SCHEDULER_API_TOKENS entry 1 must be token=solution[:user[:Role+Role]]',
+  );
+});
+
+test("the CLI's user and roles: cli with none by default, else the settings' own", () => {
+  const defaults = loadSettings({});
+  expect([defaults.user, defaults.roles]).toEqual(['cli', []]);
+  const set = loadSettings({
+    RUNBOOK_SCHEDULER_USER: 'ops@acme',
+    RUNBOOK_SCHEDULER_ROLES: 'ServiceAdministrator',
+  });
+  expect([set.user, set.roles]).toEqual(['ops@acme', ['ServiceAdministrator']]);
+  expect(() => loadSettings({ RUNBOOK_SCHEDULER_ROLES: 'Root' })).toThrow(
+    new SettingsError(
+      'RUNBOOK_SCHEDULER_ROLES names an unknown role "Root" (roles: ServiceAdministrator, IntegrationAuthor)',
+    ),
+  );
+  expect(() => loadSettings({ RUNBOOK_SCHEDULER_USER: 'a'.repeat(129) })).toThrow(
+    new SettingsError('RUNBOOK_SCHEDULER_USER must be 1 to 128 printable characters'),
+  );
 });
 
 test('tenant-safety settings: workflow targets, egress ranges, codec keys, rate limit and quota', () => {

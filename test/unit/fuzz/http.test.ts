@@ -29,8 +29,9 @@ import {
   report,
   union,
 } from './support';
+import { tokensOf } from '../../fixtures/tokens';
 
-const TOKENS = new Map([
+const TOKENS = tokensOf([
   ['token-acme', SOLUTION],
   ['token-other', 'other'],
 ]);
@@ -94,7 +95,7 @@ test(
         fc.asyncProperty(httpRequest, async (options) => {
           if (inject.count % RESET_EVERY === 0) {
             current = freshService().service;
-            for (const solution of TOKENS.values()) {
+            for (const { solution } of TOKENS.values()) {
               await current.registerRunbook({
                 uuid: DYNAMIC_RUNBOOK_UUID,
                 solution,
