@@ -213,7 +213,9 @@ describe('one deadline per attempt', () => {
       { status: 'unreachable', cause: `no complete answer within ${TIMEOUT_MS} ms` },
     ]);
     expect(elapsedMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-    expect(elapsedMs).toBeLessThan(TIMEOUT_MS + 1_500);
+    // The drip would take 100 s to finish: any bound well below that tells a deadline from none, and a loaded
+    // 2-core CI machine has been seen 2 s late (GC every 20 ms, six test processes beside it).
+    expect(elapsedMs).toBeLessThan(TIMEOUT_MS + 9_000);
   };
 
   it('a server sending 1 byte/s ends the attempt at the timeout', async () => {
