@@ -27,7 +27,7 @@ export async function createApp(
   options: { window?: WindowOptions; client?: Client } = {},
 ): Promise<App> {
   const client = options.client ?? (await connectClient(settings));
-  const catalog = openRunbookCatalog(settings.dataDir);
+  const catalog = openRunbookCatalog(settings);
   const egress = buildEgressPolicy(settings);
   const gateway = new TemporalScheduleGateway(client, settings.taskQueue, options.window);
   const service = new SchedulerService({

@@ -92,6 +92,11 @@ export interface Settings {
   readonly apiKey?: string;
   /** Directory of the scheduler's own data, the runbook catalog (`RUNBOOK_SCHEDULER_DATA_DIR`). @default `.runbook-scheduler` */
   readonly dataDir: string;
+  /**
+   * PostgreSQL URL of the runbook catalog, for more than one machine (`RUNBOOK_SCHEDULER_DATABASE_URL`,
+   * `postgresql://user:password@host:5432/database`). A secret: never logged. @default unset: SQLite in `dataDir`
+   */
+  readonly databaseUrl?: string;
   /** Zone used when a recurrence omits `time_zone` where one is required; unset means "required". */
   readonly defaultTimeZone?: string;
   /** Durable retries of a dispatch (network errors, 5xx, 429). @default {@link DEFAULT_DISPATCH_RETRY} */
@@ -164,7 +169,7 @@ export const DEFAULT_DEMO_PORT = 8090;
  * `RUNBOOK_SCHEDULER_DATA_DIR`, `RUNBOOK_SCHEDULER_DEFAULT_TIME_ZONE`, `RUNBOOK_SCHEDULER_HTTP_PORT`,
  * `RUNBOOK_SCHEDULER_HTTP_HOST`, `RUNBOOK_SCHEDULER_API_TOKENS`, `RUNBOOK_SCHEDULER_DEMO_PORT`,
  * `RUNBOOK_SCHEDULER_LOG_LEVEL`, `RUNBOOK_SCHEDULER_SOLUTION`, `RUNBOOK_SCHEDULER_USER`,
- * `RUNBOOK_SCHEDULER_ROLES`, and the dispatch retry policy
+ * `RUNBOOK_SCHEDULER_ROLES`, `RUNBOOK_SCHEDULER_DATABASE_URL`, and the dispatch retry policy
  * `RUNBOOK_DISPATCH_MAX_ATTEMPTS`, `RUNBOOK_DISPATCH_INITIAL_INTERVAL_MS`, `RUNBOOK_DISPATCH_BACKOFF`,
  * `RUNBOOK_DISPATCH_MAX_INTERVAL_MS`.
  *
@@ -224,6 +229,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     solution: value('RUNBOOK_SCHEDULER_SOLUTION'),
     temporalCli: value('TEMPORAL_CLI'),
     codecToken: value('RUNBOOK_SCHEDULER_CODEC_TOKEN'),
+    databaseUrl: databaseUrlOf(value('RUNBOOK_SCHEDULER_DATABASE_URL')),
   };
   return {
     address: value('TEMPORAL_ADDRESS') ?? DEFAULT_ADDRESS,
@@ -279,6 +285,22 @@ function workflowTargetsOf(text: string | undefined): Map<string, WorkflowTarget
     targets.set(solution, allowances);
   }
   return targets;
+}
+
+/** Checks the catalog's database URL; the message never repeats the URL, which holds a password. */
+function databaseUrlOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const name = 'RUNBOOK_SCHEDULER_DATABASE_URL';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new SettingsError(`${name} must be a URL such as postgresql://user:password@host:5432/database`);
+  }
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+    throw new SettingsError(`${name} must be a postgresql:// URL, got scheme "${url.protocol.slice(0, 20)}"`);
+  }
+  return text;
 }
 
 function egressAllowOf(text: string | undefined): string[] {

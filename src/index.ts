@@ -26,6 +26,7 @@ export * from './catalog/model';
 export type { RunbookCatalog } from './catalog/catalog';
 export { openRunbookCatalog } from './catalog/open';
 export { SqliteRunbookCatalog } from './catalog/sqlite-catalog';
+export { PostgresRunbookCatalog } from './catalog/postgres-catalog';
 export { compileSchedule, type CompiledSchedule, type WindowOptions } from './temporal/compile';
 export {
   TemporalScheduleGateway,

@@ -1,5 +1,6 @@
 /**
- * The catalog's errors and warnings, and the one place where SQLite's errors are translated into them.
+ * The catalog's errors and warnings, and the one place where SQLite's errors are translated into them
+ * (PostgreSQL's: `postgres-errors.ts`).
  * Reasons and messages never contain a path: they reach HTTP clients and the CLI's output.
  */
 import Database from 'better-sqlite3';
@@ -85,6 +86,8 @@ export const CatalogWarningCode = {
   ImportIgnoredFile: 'import-ignored-file',
   /** A stored runbook no longer parses; get and list treat it as absent. */
   CorruptRecord: 'corrupt-record',
+  /** The database server closed an idle connection (restart, failover); the next call reconnects. */
+  ConnectionLost: 'connection-lost',
 } as const;
 /** Kinds of {@link CatalogWarning}. */
 export type CatalogWarningCode = (typeof CatalogWarningCode)[keyof typeof CatalogWarningCode];
@@ -123,4 +126,6 @@ export const CatalogWarningMessages = {
     `${file} was not imported: the catalog database already exists (move the file away to silence this warning)`,
   corruptRecord: (solution: string, uuid: string, reason: string) =>
     `Runbook ${uuid} of solution ${solution} cannot be read from the catalog and is treated as absent: ${reason}`,
+  connectionLost: (reason: string) =>
+    `The database server closed an idle catalog connection (${reason}); the next call reconnects`,
 } as const;

@@ -19,15 +19,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Dependency, UnavailableError } from '../errors';
 import type { RunbookCatalog } from './catalog';
-import {
-  CatalogUnavailableReason,
-  CatalogWarningCode,
-  CatalogWarningMessages,
-  translateSqliteError,
-  type CatalogWarning,
-} from './errors';
+import { CatalogUnavailableReason, translateSqliteError, type CatalogWarning } from './errors';
 import { migrate, settleLegacyFile, type MigrationContext } from './migrations';
 import { RunbookSchema, type Runbook } from './model';
+import { emitProcessWarning, inCatalogOrder, RecordDecoder } from './records';
 
 /** Base name of the catalog database in the data directory. */
 export const CATALOG_DB_FILE = 'catalog.db';
@@ -97,10 +92,6 @@ export function openCatalogDatabase(
   }
 }
 
-function emitProcessWarning(warning: CatalogWarning): void {
-  process.emitWarning(warning.message, { type: 'RunbookCatalogWarning', code: warning.code });
-}
-
 interface Connection {
   readonly db: Database.Database;
   readonly get: Database.Statement<[string, string], { runbook: string }>;
@@ -129,13 +120,14 @@ export class SqliteRunbookCatalog implements RunbookCatalog {
   private readonly onWarning: (warning: CatalogWarning) => void;
   private connection: Connection | undefined;
   private closed = false;
-  private readonly reportedCorrupt = new Set<string>();
+  private readonly records: RecordDecoder;
 
   /** @param dataDir directory of the database, created when missing. */
   constructor(dataDir: string, options: SqliteCatalogOptions = {}) {
     this.dataDir = dataDir;
     this.busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     this.onWarning = options.onWarning ?? emitProcessWarning;
+    this.records = new RecordDecoder(this.onWarning);
   }
 
   /** Path of the database file. */
@@ -146,7 +138,7 @@ export class SqliteRunbookCatalog implements RunbookCatalog {
   get(solution: string, uuid: string): Promise<Runbook | undefined> {
     return this.execute((connection) => {
       const row = connection.get.get(solution, uuid);
-      return row ? this.decode(solution, uuid, row.runbook) : undefined;
+      return row ? this.records.decode(solution, uuid, row.runbook) : undefined;
     });
   }
 
@@ -154,10 +146,10 @@ export class SqliteRunbookCatalog implements RunbookCatalog {
     return this.execute((connection) => {
       const runbooks = connection.list
         .all(solution)
-        .map((row) => this.decode(solution, row.uuid, row.runbook))
+        .map((row) => this.records.decode(solution, row.uuid, row.runbook))
         .filter((r): r is Runbook => r !== undefined);
       // The order of the JSON catalog (localeCompare); SQLite's binary order would put "Zeta" before "alpha".
-      return runbooks.sort((a, b) => a.name.localeCompare(b.name));
+      return inCatalogOrder(runbooks);
     });
   }
 
@@ -166,7 +158,7 @@ export class SqliteRunbookCatalog implements RunbookCatalog {
     return this.execute((connection) => {
       const parsed = RunbookSchema.parse(runbook);
       const replaced = connection.upsert.immediate(parsed);
-      return replaced === undefined ? undefined : this.decode(parsed.solution, parsed.uuid, replaced);
+      return replaced === undefined ? undefined : this.records.decode(parsed.solution, parsed.uuid, replaced);
     });
   }
 
@@ -234,30 +226,5 @@ export class SqliteRunbookCatalog implements RunbookCatalog {
       }),
       remove: db.transaction((solution: string, uuid: string) => remove.run(solution, uuid).changes > 0),
     };
-  }
-
-  private decode(solution: string, uuid: string, text: string): Runbook | undefined {
-    let reason: string;
-    try {
-      const parsed = RunbookSchema.safeParse(JSON.parse(text));
-      if (parsed.success && parsed.data.solution === solution && parsed.data.uuid === uuid)
-        return parsed.data;
-      reason = parsed.success
-        ? 'its solution or uuid differs from its key'
-        : parsed.error.issues.map((issue) => issue.message).join('; ');
-    } catch (err) {
-      reason = err instanceof Error ? err.message : String(err);
-    }
-    const key = JSON.stringify([solution, uuid, text]);
-    if (!this.reportedCorrupt.has(key)) {
-      this.reportedCorrupt.add(key);
-      this.onWarning({
-        code: CatalogWarningCode.CorruptRecord,
-        message: CatalogWarningMessages.corruptRecord(solution, uuid, reason),
-        solution,
-        uuid,
-      });
-    }
-    return undefined;
   }
 }
