@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Principal, Role } from './principal';
 import { isLoopbackHost, isLocalAddress, portOf } from './settings/addresses';
 import { cliRolesOf, cliUserOf, DEFAULT_CLI_USER, parseTokens } from './settings/principals';
+import { databaseUrlOf } from './settings/database-url';
 import { SettingsError } from './settings/settings-error';
 
 export { isLoopbackHost, isLocalAddress, portOf, SettingsError, parseTokens, DEFAULT_CLI_USER };
@@ -92,10 +93,7 @@ export interface Settings {
   readonly apiKey?: string;
   /** Directory of the scheduler's own data, the runbook catalog (`RUNBOOK_SCHEDULER_DATA_DIR`). @default `.runbook-scheduler` */
   readonly dataDir: string;
-  /**
-   * PostgreSQL URL of the runbook catalog, for more than one machine (`RUNBOOK_SCHEDULER_DATABASE_URL`,
-   * `postgresql://user:password@host:5432/database`). A secret: never logged. @default unset: SQLite in `dataDir`
-   */
+  /** PostgreSQL URL of the catalog, for several machines (`RUNBOOK_SCHEDULER_DATABASE_URL`); a secret. @default SQLite in `dataDir` */
   readonly databaseUrl?: string;
   /** Zone used when a recurrence omits `time_zone` where one is required; unset means "required". */
   readonly defaultTimeZone?: string;
@@ -285,22 +283,6 @@ function workflowTargetsOf(text: string | undefined): Map<string, WorkflowTarget
     targets.set(solution, allowances);
   }
   return targets;
-}
-
-/** Checks the catalog's database URL; the message never repeats the URL, which holds a password. */
-function databaseUrlOf(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  const name = 'RUNBOOK_SCHEDULER_DATABASE_URL';
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new SettingsError(`${name} must be a URL such as postgresql://user:password@host:5432/database`);
-  }
-  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
-    throw new SettingsError(`${name} must be a postgresql:// URL, got scheme "${url.protocol.slice(0, 20)}"`);
-  }
-  return text;
 }
 
 function egressAllowOf(text: string | undefined): string[] {
