@@ -21,7 +21,12 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type * as activities from '../activities';
 import { dispatchHttpActivity, httpDispatchWorkflow } from './http-dispatch';
-import { buildDispatchPayload, idempotencyKey } from '../src/dispatch/payload';
+import {
+  buildDispatchPayload,
+  hasRunContext,
+  idempotencyKey,
+  type RunContext,
+} from '../src/dispatch/payload';
 import { boundedIdentifier, resolveJobContextIdentifier } from '../src/dispatch/job-context';
 import { dispatchFailureMessage } from '../src/dispatch/outcome';
 import type { ScheduledRunInput, ScheduledRunResult } from '../src/temporal/run-input';
@@ -44,6 +49,18 @@ function occurrenceInstant(): Date {
 
 /** Marks runs that dispatch HTTP through {@link httpDispatchWorkflow} when they have an identifier. */
 export const HTTP_JOB_CORRELATION_PATCH = 'http-job-correlation';
+
+/** Marks runs whose dispatched request carries the run context: parameters in force, submitting user (B3, B8). */
+export const RUN_CONTEXT_PATCH = 'run-context-in-payload';
+
+/**
+ * The run context the payload carries. Only inputs that have one ask for the patch (inputs written before the
+ * fields existed have none), so recorded histories replay unchanged.
+ */
+function runContextOf(input: ScheduledRunInput): RunContext {
+  const context = { parameters: input.parameters, submittedBy: input.submittedBy };
+  return hasRunContext(context) && patched(RUN_CONTEXT_PATCH) ? context : {};
+}
 
 /** Marks runs whose job workflow ids escape `:` and `%` in the solution, as schedule ids do. */
 export const ESCAPED_JOB_IDS_PATCH = 'escaped-job-workflow-ids';
@@ -78,7 +95,7 @@ export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise
   }
   const input = checked.input;
   const triggeredAt = occurrenceInstant();
-  const payload = buildDispatchPayload(input.requestBody, input.reference, triggeredAt);
+  const payload = buildDispatchPayload(input.requestBody, input.reference, triggeredAt, runContextOf(input));
   const key = idempotencyKey(input.scheduleId, input.generation, triggeredAt);
   log.info('Scheduled run is triggered', { reference: input.reference, triggered_at: payload.triggered_at });
 

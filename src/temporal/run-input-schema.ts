@@ -7,7 +7,19 @@
 import { z } from 'zod';
 import { DispatchTargetShapeSchema } from '../catalog/model';
 import { FREQUENCIES } from '../recurrence/types';
-import { ScheduleKind, type ScheduledRunInput } from './run-input';
+import { InstanceType, ScheduleKind, ScheduleOperationKind, type ScheduledRunInput } from './run-input';
+
+const OPERATION_RECORD = z.object(
+  {
+    kind: z.enum(Object.values(ScheduleOperationKind), {
+      error: 'lifecycle.operations[].kind must be a schedule operation',
+    }),
+    user: z.string({ error: 'lifecycle.operations[].user must be a string' }),
+    requestedAt: z.string({ error: 'lifecycle.operations[].requestedAt must be a string' }),
+    completedAt: z.string({ error: 'lifecycle.operations[].completedAt must be a string' }),
+  },
+  { error: 'lifecycle.operations[] must be objects' },
+);
 
 const text = (field: string) =>
   z.string({ error: `${field} must be a string` }).min(1, { error: `${field} must not be empty` });
@@ -52,6 +64,27 @@ export const ScheduledRunInputSchema = z.object(
       { error: 'retry must be an object' },
     ),
     revision: z.string({ error: 'revision must be a string' }).optional(),
+    submittedBy: z.string({ error: 'submittedBy must be a string' }).optional(),
+    parameters: z
+      .record(z.string(), z.string({ error: 'parameters values must be strings' }), {
+        error: 'parameters must be an object of names to values',
+      })
+      .optional(),
+    instanceType: z
+      .enum(Object.values(InstanceType), {
+        error: `instanceType must be one of ${Object.values(InstanceType).join(', ')}`,
+      })
+      .optional(),
+    resubmittedFrom: z.string({ error: 'resubmittedFrom must be a string' }).optional(),
+    lifecycle: z
+      .object(
+        {
+          operations: z.array(OPERATION_RECORD, { error: 'lifecycle.operations must be an array' }),
+          lastRetryAt: z.string({ error: 'lifecycle.lastRetryAt must be a string' }).optional(),
+        },
+        { error: 'lifecycle must be an object' },
+      )
+      .optional(),
   },
   { error: 'the run input must be an object' },
 );

@@ -19,6 +19,52 @@ export const ScheduleKind = {
 /** Which trigger a schedule belongs to. */
 export type ScheduleKind = (typeof ScheduleKind)[keyof typeof ScheduleKind];
 
+/** What kind of instance a run is (FEATURES.md B2, B4, B6); read through {@link instanceTypeOf}. */
+export const InstanceType = {
+  /** An occurrence of a recurring schedule, fired by Temporal. */
+  Scheduled: 'Scheduled',
+  /** The single occurrence of a `no_repeat` schedule. */
+  Once: 'Once',
+  /** Submitted by a caller outside the cadence (Run now): a workflow started directly, not by the schedule. */
+  RunNow: 'RunNow',
+  /** A finished instance run again; {@link ScheduledRunInput.resubmittedFrom} links back to it. */
+  Resubmitted: 'Resubmitted',
+} as const;
+/** What kind of instance a run is. */
+export type InstanceType = (typeof InstanceType)[keyof typeof InstanceType];
+
+/** The durable operations of a schedule's lifecycle (FEATURES.md B1). */
+export const ScheduleOperationKind = {
+  Start: 'Start',
+  Pause: 'Pause',
+  Resume: 'Resume',
+  Stop: 'Stop',
+} as const;
+/** A durable operation of a schedule's lifecycle. */
+export type ScheduleOperationKind = (typeof ScheduleOperationKind)[keyof typeof ScheduleOperationKind];
+
+/** One completed schedule operation, as recorded on the schedule (read with {@link completedOperations}). */
+export interface ScheduleOperationRecord {
+  readonly kind: ScheduleOperationKind;
+  /** Who asked for it (the caller's user). */
+  readonly user: string;
+  /** When it was asked for, ISO 8601. */
+  readonly requestedAt: string;
+  /** When it took effect on the schedule, ISO 8601. */
+  readonly completedAt: string;
+}
+
+/** The lifecycle bookkeeping a schedule carries in its run input (FEATURES.md B1). */
+export interface ScheduleLifecycle {
+  /** The most recent completed operations, oldest first, at most {@link MAX_RECORDED_OPERATIONS}. */
+  readonly operations: readonly ScheduleOperationRecord[];
+  /** When a pending operation of this schedule was last retried, ISO 8601 (Retry is refused within 10 minutes). */
+  readonly lastRetryAt?: string;
+}
+
+/** How many completed operations a schedule keeps (the oldest are dropped first). */
+export const MAX_RECORDED_OPERATIONS = 20;
+
 /** Everything a run needs, carried in the schedule's action arguments (updated in place by Update Schedule). */
 export interface ScheduledRunInput {
   readonly scheduleId: string;
@@ -39,6 +85,65 @@ export interface ScheduledRunInput {
    * (Temporal drops a write with a stale conflict token without an error). Runs ignore it.
    */
   readonly revision?: string;
+  /**
+   * The submitting user (FEATURES.md B8): who started the schedule (or created it), or submitted this run. The
+   * run executes as this user and its dispatched request carries it. Absent in schedules written before it
+   * existed: read through {@link submitterOf}.
+   */
+  readonly submittedBy?: string;
+  /**
+   * The parameter values in force (FEATURES.md B3), name to value: the runbook's defaults overridden by the
+   * values given at Start or Run now. Absent when the runbook declares none (and in older schedules).
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /**
+   * What kind of instance this run is. Absent on a schedule's own action: its occurrences are `Scheduled` (or
+   * `Once` for `no_repeat`); read through {@link instanceTypeOf}.
+   */
+  readonly instanceType?: InstanceType;
+  /** Resubmitted instances: the workflow id of the instance this one runs again. */
+  readonly resubmittedFrom?: string;
+  /**
+   * The schedule's lifecycle bookkeeping (completed operations, last retry), kept on the schedule's action by
+   * the schedule operations (`src/operations/`). Runs ignore it; read it with {@link completedOperations}.
+   */
+  readonly lifecycle?: ScheduleLifecycle;
+}
+
+/** The instance type of a run input; inputs written before the field read as their schedule's own occurrences. */
+export function instanceTypeOf(input: Pick<ScheduledRunInput, 'instanceType' | 'recurrence'>): InstanceType {
+  if (input.instanceType !== undefined) return input.instanceType;
+  return input.recurrence.frequency === 'no_repeat' ? InstanceType.Once : InstanceType.Scheduled;
+}
+
+/** The submitting user of a run input, or null for schedules written before the field existed. */
+export function submitterOf(input: Pick<ScheduledRunInput, 'submittedBy'>): string | null {
+  return input.submittedBy ?? null;
+}
+
+/**
+ * The completed operations recorded on a schedule's run input (as read from `StoredSchedule.input`, or a run's
+ * own input: what had been recorded when it started), oldest first; empty for schedules written before.
+ * `instances` reads it for the activity stream of a queued instance (`Schedule paused`, `Schedule resumed`).
+ */
+export function completedOperations(
+  input: Pick<ScheduledRunInput, 'lifecycle'>,
+): readonly ScheduleOperationRecord[] {
+  return input.lifecycle?.operations ?? [];
+}
+
+/**
+ * The activity stream milestone of a completed operation: `Schedule paused`, `Schedule resumed`,
+ * `Schedule started`, `Schedule stopped`.
+ */
+export function operationMilestone(kind: ScheduleOperationKind): string {
+  const verbs: Record<ScheduleOperationKind, string> = {
+    Start: 'started',
+    Pause: 'paused',
+    Resume: 'resumed',
+    Stop: 'stopped',
+  };
+  return `Schedule ${verbs[kind]}`;
 }
 
 /** Outcome of one run, as its workflow result. */

@@ -27,6 +27,22 @@ describe('buildDispatchPayload', () => {
     expect(formatUtcSeconds(new Date('1999-12-31T23:59:59.001Z'))).toBe('1999-12-31T23:59:59Z');
   });
 
+  it('carries the parameters in force and the submitting user beside the A3 fields, which are unchanged', () => {
+    expect(
+      buildDispatchPayload({ a: 1 }, 'ref', AT, { parameters: { region: 'eu' }, submittedBy: 'alice' }),
+    ).toEqual({
+      body: { a: 1, schedule_reference: 'ref' },
+      triggered_at: '2026-04-29T09:00:00Z',
+      parameters: { region: 'eu' },
+      submitted_by: 'alice',
+    });
+  });
+
+  it('leaves parameters and submitted_by out when the run has none', () => {
+    const payload = buildDispatchPayload({}, 'ref', AT, { parameters: undefined, submittedBy: undefined });
+    expect(Object.keys(payload)).toEqual(['body', 'triggered_at']);
+  });
+
   it('does not mutate request_body', () => {
     const body = { tenant_id: '42', schedule_reference: 'mine', nested: { a: [1, 2] } };
     const before = structuredClone(body);

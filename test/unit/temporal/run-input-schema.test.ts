@@ -4,7 +4,16 @@
  */
 import { normalizeRecurrence } from '../../../src/recurrence';
 import { DEFAULT_DISPATCH_RETRY } from '../../../src/config';
-import { ScheduleKind, type ScheduledRunInput } from '../../../src/temporal/run-input';
+import {
+  completedOperations,
+  InstanceType,
+  instanceTypeOf,
+  operationMilestone,
+  ScheduleKind,
+  ScheduleOperationKind,
+  submitterOf,
+  type ScheduledRunInput,
+} from '../../../src/temporal/run-input';
 import { checkScheduledRunInput, invalidRunInputMessage } from '../../../src/temporal/run-input-schema';
 
 const VALID: ScheduledRunInput = {
@@ -85,5 +94,63 @@ test('the run checks its target for shape only: a rule added at registration lat
   expect(checkScheduledRunInput({ ...VALID, target: { ...target, headers: 'x' } })).toEqual({
     success: false,
     messages: ['Target headers must be an object of header names to values'],
+  });
+});
+
+describe('the fields of operating a schedule (B1, B2, B3, B8)', () => {
+  const WITH_FIELDS: ScheduledRunInput = {
+    ...VALID,
+    submittedBy: 'alice',
+    parameters: { region: 'eu-west-1' },
+    instanceType: InstanceType.RunNow,
+    resubmittedFrom: 'rbs:acme:tenant-42-daily:g-2026-11-21T09:00:00Z',
+    lifecycle: {
+      operations: [
+        {
+          kind: ScheduleOperationKind.Pause,
+          user: 'bob',
+          requestedAt: '2026-11-21T12:00:00.000Z',
+          completedAt: '2026-11-21T12:00:01.000Z',
+        },
+      ],
+      lastRetryAt: '2026-11-21T12:00:00.500Z',
+    },
+  };
+
+  test('an input carrying them passes', () => {
+    expect(checkScheduledRunInput(WITH_FIELDS)).toEqual({ success: true, input: WITH_FIELDS });
+  });
+
+  test.each([
+    [{ submittedBy: 7 }, 'submittedBy must be a string'],
+    [{ parameters: { region: 1 } }, 'parameters values must be strings'],
+    [{ parameters: 'eu' }, 'parameters must be an object of names to values'],
+    [{ instanceType: 'Later' }, 'instanceType must be one of Scheduled, Once, RunNow, Resubmitted'],
+    [
+      { lifecycle: { operations: [{ kind: 'Explode' }] } },
+      'lifecycle.operations[].kind must be a schedule operation',
+    ],
+  ])('a malformed field is named: %j', (change, message) => {
+    const result = checkScheduledRunInput({ ...WITH_FIELDS, ...change });
+    expect(result.success).toBe(false);
+    expect(result.success ? [] : result.messages).toContain(message);
+  });
+
+  test('an input written before the fields existed reads with defaults', () => {
+    expect(instanceTypeOf(VALID)).toBe(InstanceType.Scheduled);
+    expect(instanceTypeOf({ ...VALID, recurrence: { ...VALID.recurrence, frequency: 'no_repeat' } })).toBe(
+      InstanceType.Once,
+    );
+    expect(submitterOf(VALID)).toBeNull();
+    expect(completedOperations(VALID)).toEqual([]);
+  });
+
+  test('the fields, when present, are what the readers return', () => {
+    expect(instanceTypeOf(WITH_FIELDS)).toBe(InstanceType.RunNow);
+    expect(submitterOf(WITH_FIELDS)).toBe('alice');
+    expect(completedOperations(WITH_FIELDS).map((op) => operationMilestone(op.kind))).toEqual([
+      'Schedule paused',
+    ]);
+    expect(operationMilestone(ScheduleOperationKind.Resume)).toBe('Schedule resumed');
   });
 });
