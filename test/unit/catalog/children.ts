@@ -17,11 +17,12 @@ export interface Child {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-/** Starts `test/fixtures/<script>` with `args`. */
-export function startFixture(script: string, args: readonly string[]): Child {
+/** Starts `test/fixtures/<script>` with `args`, in this process's environment or `env`. */
+export function startFixture(script: string, args: readonly string[], env?: NodeJS.ProcessEnv): Child {
   const child = spawn(process.execPath, ['-r', 'tsx/cjs', path.join(FIXTURES, script), ...args], {
     cwd: path.join(__dirname, '..', '..', '..'),
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(env ? { env } : {}),
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
