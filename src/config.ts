@@ -162,14 +162,8 @@ export const DEFAULT_DEMO_PORT = 8090;
 /**
  * Reads the settings from an environment (default `process.env`).
  *
- * Variables: `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_TASK_QUEUE`, `TEMPORAL_TLS`, `TEMPORAL_TLS_CERT`,
- * `TEMPORAL_TLS_KEY`, `TEMPORAL_TLS_CA`, `TEMPORAL_TLS_SERVER_NAME`, `TEMPORAL_API_KEY`, `TEMPORAL_CLI`,
- * `RUNBOOK_SCHEDULER_DATA_DIR`, `RUNBOOK_SCHEDULER_DEFAULT_TIME_ZONE`, `RUNBOOK_SCHEDULER_HTTP_PORT`,
- * `RUNBOOK_SCHEDULER_HTTP_HOST`, `RUNBOOK_SCHEDULER_API_TOKENS`, `RUNBOOK_SCHEDULER_DEMO_PORT`,
- * `RUNBOOK_SCHEDULER_LOG_LEVEL`, `RUNBOOK_SCHEDULER_SOLUTION`, `RUNBOOK_SCHEDULER_USER`,
- * `RUNBOOK_SCHEDULER_ROLES`, `RUNBOOK_SCHEDULER_DATABASE_URL`, and the dispatch retry policy
- * `RUNBOOK_DISPATCH_MAX_ATTEMPTS`, `RUNBOOK_DISPATCH_INITIAL_INTERVAL_MS`, `RUNBOOK_DISPATCH_BACKOFF`,
- * `RUNBOOK_DISPATCH_MAX_INTERVAL_MS`.
+ * Variables: those of the README's settings table; each member of {@link Settings} names the one it comes
+ * from (a list here went stale: it lacked half of them).
  *
  * @throws {@link SettingsError} naming the variable when a value is malformed or two contradict each other.
  */

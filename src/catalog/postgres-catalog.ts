@@ -49,10 +49,14 @@ export interface PostgresCatalogOptions {
   readonly onWarning?: (warning: CatalogWarning) => void;
 }
 
-// The per-key lock: a bigint hash of the key, in the single-bigint advisory key space.
-const LOCK_KEY = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
+/**
+ * The per-key lock a put or remove takes first: a bigint hash of {@link runbookLockKey}, in the single-bigint
+ * advisory key space, held until its transaction ends.
+ */
+export const RUNBOOK_LOCK_SQL = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
 
-function lockKeyOf(solution: string, uuid: string): string {
+/** The text whose hash is the advisory lock of one runbook's writes. */
+export function runbookLockKey(solution: string, uuid: string): string {
   return JSON.stringify([solution, uuid]);
 }
 
@@ -141,7 +145,7 @@ export class PostgresRunbookCatalog implements RunbookCatalog {
     const parsed = RunbookSchema.parse(runbook);
     return this.execute((client) =>
       this.transaction(client, async () => {
-        await client.query(LOCK_KEY, [lockKeyOf(parsed.solution, parsed.uuid)]);
+        await client.query(RUNBOOK_LOCK_SQL, [runbookLockKey(parsed.solution, parsed.uuid)]);
         // Under the key's lock, and in a statement of its own (READ COMMITTED takes a new snapshot per
         // statement): this sees the commit of a put that held the lock before.
         const { rows } = await client.query<{ runbook: unknown }>(
@@ -162,7 +166,7 @@ export class PostgresRunbookCatalog implements RunbookCatalog {
     if (!storable(solution, uuid)) return this.execute(() => Promise.resolve(false));
     return this.execute((client) =>
       this.transaction(client, async () => {
-        await client.query(LOCK_KEY, [lockKeyOf(solution, uuid)]);
+        await client.query(RUNBOOK_LOCK_SQL, [runbookLockKey(solution, uuid)]);
         const result = await client.query(`DELETE FROM ${RUNBOOKS_TABLE} WHERE solution = $1 AND uuid = $2`, [
           solution,
           uuid,

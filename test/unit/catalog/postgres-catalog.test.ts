@@ -12,7 +12,12 @@ import { inspect } from 'node:util';
 import { Pool } from 'pg';
 import { CatalogWarningCode, type CatalogWarning } from '../../../src/catalog/errors';
 import { openRunbookCatalog } from '../../../src/catalog/open';
-import { PostgresRunbookCatalog } from '../../../src/catalog/postgres-catalog';
+import {
+  DEFAULT_POSTGRES_TIMEOUT_MS,
+  PostgresRunbookCatalog,
+  RUNBOOK_LOCK_SQL,
+  runbookLockKey,
+} from '../../../src/catalog/postgres-catalog';
 import { PostgresUnavailableReason } from '../../../src/catalog/postgres-errors';
 import {
   LATEST_POSTGRES_SCHEMA_VERSION,
@@ -25,6 +30,7 @@ import {
 import { Dependency, UnavailableError } from '../../../src/errors';
 import { aRunbook } from '../../fixtures/catalog-runbooks';
 import { startPostgres, type PostgresServer } from '../../fixtures/postgres-server';
+import { killHard, startFixture } from './children';
 
 jest.setTimeout(60_000);
 
@@ -227,9 +233,8 @@ describe('when the database cannot serve', () => {
     const holder = new Pool({ connectionString: url, max: 1 });
     const held = await holder.connect();
     try {
-      await held.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [
-        JSON.stringify(['acme', existing.uuid]),
-      ]);
+      await held.query('BEGIN');
+      await held.query(RUNBOOK_LOCK_SQL, [runbookLockKey('acme', existing.uuid)]);
       expect(await c.get('acme', existing.uuid)).toEqual(existing);
       const err = await rejection(() => c.put({ ...existing, name: 'blocked' }));
       expect(err.message).toBe('Catalog is unavailable: the database is locked by another process');
@@ -241,6 +246,36 @@ describe('when the database cannot serve', () => {
       await holder.end();
     }
     expect(await c.put({ ...existing, name: 'unblocked' })).toEqual(existing);
+  });
+
+  test('a writer killed inside its transaction: its write is rolled back and a waiting put proceeds at once', async () => {
+    const c = catalog();
+    await c.list('acme'); // the schema, before the holder writes past the catalog
+    const uuid = aRunbook('acme', 'x').uuid;
+    const holder = startFixture('catalog-postgres-holder.ts', [url, 'acme', uuid, 'killed']);
+    try {
+      await holder.nextLine((line) => line === 'holding');
+      const waiting = c.put(aRunbook('acme', 'after the kill', uuid));
+      // The put waits for the holder's lock (not for the timeout): see it waiting before the kill.
+      for (let i = 0; i < 200; i++) {
+        const waits = await server.sql<{ n: string }>(
+          database,
+          "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        );
+        if (waits[0]?.n !== '0') break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const killedAt = Date.now();
+      await killHard(holder);
+      // The holder's uncommitted row is gone: the put replaced nothing.
+      expect(await waiting).toBeUndefined();
+      const afterKillMs = Date.now() - killedAt;
+      console.log(`put after SIGKILL of the lock holder: ${afterKillMs} ms`);
+      expect(afterKillMs).toBeLessThan(DEFAULT_POSTGRES_TIMEOUT_MS / 2);
+      expect((await c.get('acme', uuid))?.name).toBe('after the kill');
+    } finally {
+      await killHard(holder);
+    }
   });
 
   test('idle connections the server closed are reported, and the next call reconnects', async () => {
