@@ -5,6 +5,8 @@
 #   - python-dateutil in .venv, the independent oracle of the recurrence cross-check
 #   - Debian's PostgreSQL server (the catalog's tests start their own servers from its binaries, on free ports
 #     in temporary directories), with apt-get when /usr/lib/postgresql/*/bin/postgres is missing
+#   - Debian's chromium, the headless browser the Web UI test drives through playwright-core, with apt-get when
+#     /usr/bin/chromium is missing
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
@@ -46,3 +48,16 @@ if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
   useradd --system --user-group --no-create-home --shell /usr/sbin/nologin postgres
 fi
 echo "test setup: PostgreSQL server at $(postgres_bin) ($("$(postgres_bin)/postgres" --version))"
+
+# The Web UI test (test/integration/web-ui.test.ts) drives Debian's chromium; playwright-core never downloads one.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test setup: Chromium is required for the Web UI test (Debian: apt-get install chromium, as root)" >&2
+    exit 1
+  fi
+  echo "test setup: installing Debian's chromium with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+fi
+echo "test setup: browser at /usr/bin/chromium ($(/usr/bin/chromium --version 2>/dev/null || echo 'version unknown'))"

@@ -1,10 +1,12 @@
 /**
- * Jest global setup of the integration project: starts an ephemeral, headless Temporal dev server on free ports
- * (never the 7233 a developer may be running), registers the custom search attributes and the 30-day retention
- * through `temporal-dev.sh ensure-search-attributes`, and hands the address to the test workers through
- * `TEMPORAL_ADDRESS` / `TEMPORAL_NAMESPACE`.
+ * Jest global setup of the integration project: starts an ephemeral Temporal dev server on free ports (never the
+ * 7233 and 8233 a developer may be running), with its Web UI, registers the custom search attributes and the 30-day
+ * retention through `temporal-dev.sh ensure-search-attributes`, and hands the address to the test workers through
+ * `TEMPORAL_ADDRESS` / `TEMPORAL_NAMESPACE`, the Web UI's port through `TEMPORAL_DEV_UI_PORT` (the settings'
+ * `temporalUiPort`) and its URL through `TEMPORAL_TEST_UI_URL`.
  *
- * Set `TEMPORAL_TEST_ADDRESS` to run the suite against a server that is already running instead.
+ * Set `TEMPORAL_TEST_ADDRESS` to run the suite against a server that is already running instead (and
+ * `TEMPORAL_TEST_UI_URL` to its Web UI for the Web UI test).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync } from 'node:fs';
@@ -53,6 +55,7 @@ export default async function globalSetup(): Promise<void> {
   const cli = resolveTemporalCli();
   const port = await freePort();
   const httpPort = await freePort();
+  const uiPort = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'runbook-scheduler-temporal-'));
   const dbFile = path.join(dir, 'temporal.db');
   const logFile = path.join(dir, 'temporal.log');
@@ -60,7 +63,10 @@ export default async function globalSetup(): Promise<void> {
   const args = [
     'server',
     'start-dev',
-    '--headless',
+    '--ui-ip',
+    '127.0.0.1',
+    '--ui-port',
+    String(uiPort),
     '--ip',
     '127.0.0.1',
     '--port',
@@ -104,6 +110,8 @@ export default async function globalSetup(): Promise<void> {
   for (const name of CLUSTER_ONLY_VARIABLES) delete process.env[name];
   process.env.TEMPORAL_ADDRESS = address;
   process.env.TEMPORAL_NAMESPACE = TEST_NAMESPACE;
+  process.env.TEMPORAL_DEV_UI_PORT = String(uiPort);
+  process.env.TEMPORAL_TEST_UI_URL = `http://127.0.0.1:${uiPort}`;
   // Tests' runbook workflows run on queues named runbook-wf-<uuid>; an operator allows them this way.
   process.env.RUNBOOK_SCHEDULER_WORKFLOW_TARGETS ??= JSON.stringify({ '*': [{ taskQueue: 'runbook-wf-*' }] });
   // Tests' runbooks listen on loopback, which the egress policy denies by default; the CLI processes the tests
@@ -111,7 +119,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.RUNBOOK_SCHEDULER_EGRESS_ALLOW ??= '127.0.0.0/8,::1/128';
   process.env.TEMPORAL_TEST_CLI = cli;
   console.log(
-    `\n[integration] Temporal dev server ${address} (pid ${handle.pid}, db ${dbFile}) ready in ${Date.now() - started} ms` +
+    `\n[integration] Temporal dev server ${address}, Web UI ${process.env.TEMPORAL_TEST_UI_URL} (pid ${handle.pid}, db ${dbFile}) ready in ${Date.now() - started} ms` +
       ` via ${path.basename(DEV_SCRIPT)} ensure-search-attributes`,
   );
 }
