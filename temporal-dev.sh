@@ -45,6 +45,7 @@ SEARCH_ATTRIBUTES=(
   RunbookJobContext=Keyword
   RunbookDispatchStatus=Keyword
   RunbookLastError=Keyword
+  RunbookInstanceStatus=Keyword
 )
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"

@@ -2,7 +2,7 @@
  * Records the event histories of real scheduled runs as JSON fixtures for the replay test
  * (`test/unit/replay/replay.test.ts`, FEATURES.md E2): a dispatch that succeeds after a retried 503, one refused
  * with 404, a cancelled one, a duplicate for a still running workflow target, and an HTTP dispatch correlated
- * by its job context identifier with the duplicate it refused.
+ * by its job context identifier with the duplicate it refused; and the abort record of an aborted occurrence.
  *
  * Run it against a running dev server after a deliberate change of workflow code:
  *
@@ -21,7 +21,11 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { DispatchTarget } from '../src/catalog/model';
+import { abortQueuedOccurrence, AbortReasons } from '../src/instances/abort';
+import { occurrenceWorkflowId } from '../src/instances/abort-record';
 import { connectWorker } from '../src/temporal/connection';
+import { TemporalScheduleGateway } from '../src/temporal/schedule-gateway';
+import { scheduleIdFor } from '../src/temporal/schedule-ids';
 import { historyToJsonText } from '../test/fixtures/history-json';
 import { finishSignal } from '../test/fixtures/runbook-workflows';
 import { createDailySchedule, fireNow } from '../test/integration/connector-fixtures';
@@ -104,6 +108,30 @@ async function main(): Promise<void> {
       await waitFor(() => receiver.requests.length > seen || undefined);
       await record('http-correlated-duplicate', await fireNow(scheduler, solution, http));
       await record('http-correlated', first);
+    }
+    if (wanted('aborted-occurrence')) {
+      const aborted = await abortQueuedOccurrence(
+        {
+          client,
+          gateway: new TemporalScheduleGateway(client, scheduler.settings.taskQueue),
+          taskQueue: scheduler.settings.taskQueue,
+        },
+        {
+          scheduleId: scheduleIdFor(solution, http),
+          reason: AbortReasons.byUser('recorder'),
+          user: 'recorder',
+          now: new Date(),
+        },
+      );
+      if (!aborted) throw new Error('the recorded schedule has no queued occurrence');
+      const generation =
+        (await service.getSchedule(solution, { schedule_reference: http }))?.generation ?? '';
+      const id = occurrenceWorkflowId(
+        scheduleIdFor(solution, http),
+        generation,
+        new Date(aborted.occurrence),
+      );
+      await record('aborted-occurrence', client.workflow.getHandle(id));
     }
     if (wanted('duplicate')) {
       const wf = await schedule(

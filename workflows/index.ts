@@ -2,3 +2,4 @@
 export { scheduledRunWorkflow } from './scheduled-run';
 export { rearmSweepWorkflow } from './sweep';
 export { httpDispatchWorkflow } from './http-dispatch';
+export { abortedOccurrenceWorkflow } from './aborted-occurrence';

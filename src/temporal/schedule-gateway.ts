@@ -14,10 +14,12 @@ import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
 import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
+import { excludedInstants, isExcluded, keepingExclusions, withExclusion } from '../instances/exclusions';
 import { compileSchedule, DEFAULT_WINDOW, type CompiledSchedule, type WindowOptions } from './compile';
 import type { ScheduleMemo, ScheduledRunInput } from './run-input';
 import { cancelRunningRuns, equalityClause, listRuns, type RunView } from './runs';
 import { SWEEP_SCHEDULE_ID } from './schedule-ids';
+import { SerialWrites } from './serial-writes';
 import {
   buildScheduleOptions,
   CATCHUP_WINDOW_MS,
@@ -42,49 +44,11 @@ import {
 } from './temporal-errors';
 
 export type { StoredSchedule } from './schedule-options';
+export type { ScheduleGateway } from './schedule-gateway-port';
+import type { ScheduleGateway } from './schedule-gateway-port';
 
 /** How often a write is recomputed and sent again when a concurrent change won. */
 export const MAX_WRITE_ATTEMPTS = 20;
-
-/**
- * The schedule operations the connector needs. {@link TemporalScheduleGateway} implements them on Temporal; unit
- * tests of the connector implement them in memory.
- */
-export interface ScheduleGateway {
-  /**
-   * Creates the schedule; atomic on the schedule id.
-   * @throws {@link ScheduleAlreadyExistsError} when the id is taken.
-   */
-  create(input: ScheduledRunInput, memo: ScheduleMemo, now: Date): Promise<CompiledSchedule>;
-  /** The decoded schedule, or undefined when none exists (or it is not one of ours). */
-  get(scheduleId: string): Promise<StoredSchedule | undefined>;
-  /**
-   * Replaces rule, body and target (Update Schedule: a full replacement); resolves once the change is in.
-   * @throws {@link ScheduleNotFoundError} when it no longer exists.
-   */
-  replace(input: ScheduledRunInput, now: Date): Promise<CompiledSchedule>;
-  /**
-   * Replaces only what each run is given (target, job context path), keeping spec and state.
-   * @throws {@link ScheduleNotFoundError} when it no longer exists.
-   */
-  updateRunInput(input: ScheduledRunInput): Promise<void>;
-  /** Deletes the schedule; its past runs stay in the namespace's history. False when absent. */
-  delete(scheduleId: string): Promise<boolean>;
-  /** Pauses (a user pause: the note says so). @throws {@link ScheduleNotFoundError} */
-  pause(scheduleId: string, note?: string): Promise<void>;
-  /** Resumes a paused schedule. @throws {@link ScheduleNotFoundError} */
-  resume(scheduleId: string, note?: string): Promise<void>;
-  /** Fires now, outside the cadence. @throws {@link ScheduleNotFoundError} */
-  trigger(scheduleId: string): Promise<void>;
-  /** The schedules of one solution, found through visibility (eventually consistent). */
-  listSchedules(solution: string): Promise<StoredSchedule[]>;
-  /** How many schedules one solution has, through visibility (eventually consistent). */
-  countSchedules(solution: string): Promise<number>;
-  /** The most recent runs of a reference in a solution, newest first, also of deleted schedules. */
-  listRuns(solution: string, reference: string, limit: number): Promise<RunView[]>;
-  /** Cancels the still running runs of a reference in a solution; returns how many. */
-  cancelRunningRuns(solution: string, reference: string): Promise<number>;
-}
 
 /** A raw schedule write: what changes; everything else is kept as read. */
 interface ScheduleWrite {
@@ -96,8 +60,8 @@ interface ScheduleWrite {
 
 /** {@link ScheduleGateway} on one Temporal namespace, plus what the worker needs (re-arm, sweep, last error). */
 export class TemporalScheduleGateway implements ScheduleGateway {
-  /** The tail of the writes to each schedule, so that writes of this gateway run one at a time. */
-  private readonly writing = new Map<string, Promise<unknown>>();
+  /** Writes of this gateway to one schedule run one at a time. */
+  private readonly serial = new SerialWrites();
 
   constructor(
     private readonly client: Client,
@@ -286,6 +250,19 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     return compiled;
   }
 
+  /**
+   * Excludes one occurrence from the schedule's spec (an aborted instance), so Temporal never fires it; past
+   * exclusions are dropped. @returns the instants now excluded, or undefined when the schedule is gone.
+   */
+  async excludeOccurrence(scheduleId: string, instant: Date, now: Date): Promise<Date[] | undefined> {
+    const written = await this.write(scheduleId, (stored) => {
+      const spec = stored.description.raw.schedule?.spec ?? {};
+      if (isExcluded(spec, instant)) return undefined;
+      return { spec: withExclusion(spec, instant, new Date(now.getTime() - CATCHUP_WINDOW_MS)) };
+    });
+    return written && excludedInstants(written.description.raw.schedule?.spec);
+  }
+
   /** Records a dispatch failure on the schedule, where the UI and `temporal schedule describe` show it. */
   async recordLastError(scheduleId: string, message: string): Promise<void> {
     await this.write(scheduleId, (stored) => ({
@@ -318,7 +295,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     scheduleId: string,
     change: (stored: StoredSchedule) => ScheduleWrite | undefined,
   ): Promise<StoredSchedule | undefined> {
-    return await this.serialised(scheduleId, async () => {
+    return await this.serial.run(scheduleId, async () => {
       for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
         const stored = await this.get(scheduleId);
         if (!stored) return undefined;
@@ -346,7 +323,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     const payloads = await encodeToPayloads(this.client.options.loadedDataConverter, input);
     const schedule: temporal.api.schedule.v1.ISchedule = {
       ...raw,
-      spec: write.spec !== undefined ? write.spec : raw.spec,
+      spec: write.spec !== undefined ? keepingExclusions(write.spec, raw.spec) : raw.spec,
       state: write.state ?? raw.state,
       action: {
         ...raw.action,
@@ -370,19 +347,6 @@ export class TemporalScheduleGateway implements ScheduleGateway {
       // A schedule with no action left (a no_repeat that fired) is closed by Temporal: nothing to change.
       if (grpcCodeOf(err) === GrpcStatus.NotFound) return 'gone';
       throw translateTemporalError(err, stored.scheduleId);
-    }
-  }
-
-  /** Runs `fn` after every earlier write of this gateway to the same schedule has settled. */
-  private async serialised<T>(scheduleId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.writing.get(scheduleId) ?? Promise.resolve();
-    const next = previous.then(fn, fn);
-    const tail = next.catch(() => undefined);
-    this.writing.set(scheduleId, tail);
-    try {
-      return await next;
-    } finally {
-      if (this.writing.get(scheduleId) === tail) this.writing.delete(scheduleId);
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The project's custom search attributes, registered on the namespace by `temporal-dev.sh` and by
- * {@link ensureSearchAttributes}. The dev server's budget is 10 Keyword and 3 of each other type; we use 7
+ * {@link ensureSearchAttributes}. The dev server's budget is 10 Keyword and 3 of each other type; we use 8
  * Keyword attributes, so a deployment keeps room for its own.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
@@ -21,6 +21,12 @@ export const DISPATCH_STATUS = defineSearchAttributeKey('RunbookDispatchStatus',
 /** On a schedule: the last dispatch failure, `<triggered_at> Runbook execution failed with status <status>`. */
 export const LAST_ERROR = defineSearchAttributeKey('RunbookLastError', SearchAttributeType.KEYWORD);
 
+/**
+ * An instance's status as operators read it (`src/instances/status.ts`): `In progress`, `Blocked`, `Succeeded`,
+ * `Errored`, `Aborted`, upserted by the run workflow (and set on an abort record when it starts).
+ */
+export const INSTANCE_STATUS = defineSearchAttributeKey('RunbookInstanceStatus', SearchAttributeType.KEYWORD);
+
 /** Set by Temporal itself on runs started by a schedule: the occurrence's nominal instant (not custom). */
 export const SCHEDULED_START_TIME = defineSearchAttributeKey(
   'TemporalScheduledStartTime',
@@ -36,4 +42,5 @@ export const CUSTOM_SEARCH_ATTRIBUTES = [
   JOB_CONTEXT,
   DISPATCH_STATUS,
   LAST_ERROR,
+  INSTANCE_STATUS,
 ].map((key) => ({ name: key.name, type: 'Keyword' as const }));

@@ -2,7 +2,8 @@
  * Workflow code changes are checked by replaying recorded histories (FEATURES.md E2): every fixture in
  * `test/fixtures/histories/` (a run that succeeded after a retried 503, one refused with 404, a duplicate of a
  * running job context identifier, a cancelled one, recorded before HTTP dispatch was correlated; and an HTTP
- * dispatch correlated through its child workflow, with the duplicate it refused) must replay against today's `workflows/` without a
+ * dispatch correlated through its child workflow, with the duplicate it refused; the abort record of an aborted
+ * occurrence) must replay against today's `workflows/` without a
  * nondeterminism error. Replay needs no server.
  *
  * After a deliberate, versioned change of workflow code, regenerate the fixtures against a running server:
@@ -22,8 +23,9 @@ const files = readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('the recorded histories cover success, refusal, duplicate, cancellation and correlated HTTP dispatch', () => {
+test('the recorded histories cover success, refusal, duplicate, cancellation, correlated HTTP dispatch and an abort record', () => {
   expect(files).toEqual([
+    'aborted-occurrence.json',
     'cancelled.json',
     'duplicate.json',
     'failed-404.json',
