@@ -9,6 +9,7 @@ import { TemporalScheduleGateway } from '../src/temporal/schedule-gateway';
 import { CATCHUP_WINDOW_MS } from '../src/temporal/schedule-options';
 import type { EgressPolicy } from '../src/dispatch/egress';
 import { createDispatchHttp, type HttpDispatchOptions } from './dispatch-http';
+import { createWorkspaceActivities } from './workspace';
 
 export type { HttpDispatchInput } from './dispatch-http';
 
@@ -29,7 +30,9 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const gateway = new TemporalScheduleGateway(deps.client, deps.taskQueue, deps.window);
   const now = deps.now ?? (() => new Date());
+  const workspace = createWorkspaceActivities(deps);
   return {
+    ...workspace,
     dispatchHttp: createDispatchHttp({ ...deps.dispatch, policy: deps.egressPolicy }),
 
     /** Moves a schedule's window past the occurrence that just fired. */
@@ -46,7 +49,7 @@ export function createActivities(deps: ActivityDeps) {
       await gateway.recordLastError(input.scheduleId, input.message);
     },
 
-    /** Re-arms every schedule of the product (the periodic sweep). */
+    /** Re-arms every schedule of the product, workspace schedules included (the periodic sweep). */
     async rearmAllSchedules(): Promise<{ rearmed: number; failed: number }> {
       const ids = await gateway.listIds();
       let rearmed = 0;
@@ -61,7 +64,8 @@ export function createActivities(deps: ActivityDeps) {
           Context.current().log.warn('Re-arming a schedule failed', { scheduleId: id, error: String(err) });
         }
       }
-      return { rearmed, failed };
+      const ws = await workspace.rearmWorkspaceSchedules();
+      return { rearmed: rearmed + ws.rearmed, failed: failed + ws.failed };
     },
   };
 }

@@ -11,6 +11,8 @@ import { buildEgressPolicy, literalUrlRefusal } from './dispatch/egress';
 import { connectClient } from './temporal/connection';
 import type { WindowOptions } from './temporal/compile';
 import { TemporalScheduleGateway } from './temporal/schedule-gateway';
+import { WorkspaceGateway } from './workspace/gateway';
+import { WorkspaceService } from './workspace/service';
 
 /** The wired application. */
 export interface App {
@@ -18,6 +20,8 @@ export interface App {
   readonly client: Client;
   readonly catalog: RunbookCatalog;
   readonly service: SchedulerService;
+  /** Workspace schedules (FEATURES.md C1-C4). */
+  readonly workspace: WorkspaceService;
   close(): Promise<void>;
 }
 
@@ -43,11 +47,18 @@ export async function createApp(
     scheduleQuota: settings.scheduleQuota,
     ...(settings.defaultTimeZone ? { defaultTimeZone: settings.defaultTimeZone } : {}),
   });
+  const workspace = new WorkspaceService({
+    catalog,
+    gateway: new WorkspaceGateway(client, settings.taskQueue, options.window),
+    retry: settings.dispatchRetry,
+    minPeriodMinutes: settings.minPeriodMinutes,
+  });
   return {
     settings,
     client,
     catalog,
     service,
+    workspace,
     close: async () => {
       await catalog.close?.();
       if (!options.client) await client.connection.close();

@@ -62,7 +62,6 @@ export interface CodecKey {
   readonly id: string;
   readonly key: Buffer;
 }
-
 /** Default requests per minute one API token may make. */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 /** Default number of live schedules one solution may have. */
@@ -144,6 +143,8 @@ export interface Settings {
   readonly rateLimitPerMinute: number;
   /** Live schedules one solution may have (`RUNBOOK_SCHEDULER_SCHEDULE_QUOTA`). @default 1000 */
   readonly scheduleQuota: number;
+  /** Shortest period of a workspace schedule's cadence, minutes (`RUNBOOK_SCHEDULER_MIN_PERIOD_MINUTES`). @default 15 */
+  readonly minPeriodMinutes: number;
   /** Port of the embedded dev server's Web UI (`TEMPORAL_DEV_UI_PORT`), one of the product's own addresses. @default 8233 */
   readonly temporalUiPort: number;
 }
@@ -238,6 +239,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     codecKeys: codecKeysOf(value('RUNBOOK_SCHEDULER_CODEC_KEYS')),
     rateLimitPerMinute: Math.floor(number('RUNBOOK_SCHEDULER_RATE_LIMIT', DEFAULT_RATE_LIMIT_PER_MINUTE, 1)),
     scheduleQuota: Math.floor(number('RUNBOOK_SCHEDULER_SCHEDULE_QUOTA', DEFAULT_SCHEDULE_QUOTA, 1)),
+    minPeriodMinutes: Math.floor(number('RUNBOOK_SCHEDULER_MIN_PERIOD_MINUTES', 15, 1)),
     temporalUiPort: port('TEMPORAL_DEV_UI_PORT', 8233),
     user: cliUserOf(value('RUNBOOK_SCHEDULER_USER')),
     roles: cliRolesOf(value('RUNBOOK_SCHEDULER_ROLES')),

@@ -125,6 +125,7 @@ async function run(): Promise<void> {
   const demo = await startDemoRunbook(settings.demoPort);
   const api = await startHttpApi(app.service, tokens, settings.httpPort, settings.httpHost, {
     rateLimitPerMinute: settings.rateLimitPerMinute,
+    workspace: app.workspace,
     ...(codec ? { codec } : {}),
   });
 

@@ -10,6 +10,7 @@ import {
   UpdateScheduleInputSchema,
 } from './connector/inputs';
 import { recurrenceJsonSchema } from './recurrence';
+import { IntegrationDefinitionSchema } from './workspace/model';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -27,5 +28,9 @@ export function publishedSchemas(): Record<string, JsonSchema> {
     'create-schedule.schema.json': withRecurrence(input(CreateScheduleInputSchema), 'Create Schedule input'),
     'update-schedule.schema.json': withRecurrence(input(UpdateScheduleInputSchema), 'Update Schedule input'),
     'delete-schedule.schema.json': { ...input(ScheduleReferenceInputSchema), title: 'Delete Schedule input' },
+    'integration-definition.schema.json': {
+      ...input(IntegrationDefinitionSchema),
+      title: 'Integration definition (workspace schedules sync)',
+    },
   };
 }

@@ -3,3 +3,4 @@ export { scheduledRunWorkflow } from './scheduled-run';
 export { rearmSweepWorkflow } from './sweep';
 export { httpDispatchWorkflow } from './http-dispatch';
 export { abortedOccurrenceWorkflow } from './aborted-occurrence';
+export { workspaceRunWorkflow } from './workspace-run';

@@ -29,6 +29,8 @@ import { RateLimiter } from './rate-limit';
 import { ApiMessages, HttpApiError, MAX_BODY_BYTES, STATUS_OF_ACTION_ERROR } from './errors';
 import { swaggerOptions } from './openapi';
 import { registerRoutes, type HttpApiService, type ZodFastify } from './routes';
+import { registerWorkspaceRoutes } from './workspace-routes';
+import type { WorkspaceService } from '../workspace/service';
 
 export type { TokenMap } from './auth';
 export type { HttpApiService } from './routes';
@@ -48,6 +50,8 @@ export interface HttpApiOptions {
   readonly codec?: CodecEndpointOptions;
   /** Requests per minute one bearer token may make; more are answered 429. @default {@link DEFAULT_RATE_LIMIT_PER_MINUTE} */
   readonly rateLimitPerMinute?: number;
+  /** The workspace schedules' service (`/v1/workspace/`); without it those routes answer 404. @default none */
+  readonly workspace?: WorkspaceService;
 }
 
 /** The running API of {@link startHttpApi}. */
@@ -221,6 +225,7 @@ export function buildHttpApi(
   void app.register(fastifySwagger, swaggerOptions);
   void app.register((scope, _options, done) => {
     registerRoutes(scope, service);
+    registerWorkspaceRoutes(scope, () => options.workspace);
     done();
   });
   if (options.codec) void app.register(codecEndpoint, { ...options.codec, prefix: CODEC_ENDPOINT_PREFIX });

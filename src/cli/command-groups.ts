@@ -3,6 +3,7 @@
  * its own and is listed here once; its handlers are listed in `command-handlers.ts`. Pure, like `commands.ts`.
  */
 import type { CommandSpec } from './commands';
+import { WORKSPACE_COMMAND_GROUP } from './workspace-commands';
 
 /** A feature's service commands, listed under their own heading in the usage. */
 export interface CommandGroupSpec {
@@ -13,4 +14,4 @@ export interface CommandGroupSpec {
 }
 
 /** Every feature group, in usage order. */
-export const COMMAND_GROUP_SPECS: readonly CommandGroupSpec[] = [];
+export const COMMAND_GROUP_SPECS: readonly CommandGroupSpec[] = [WORKSPACE_COMMAND_GROUP];

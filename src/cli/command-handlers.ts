@@ -5,6 +5,7 @@
  */
 import type { App } from '../app';
 import type { Principal } from '../principal';
+import { WORKSPACE_HANDLERS } from './workspace-commands';
 
 /** What a command ends with: JSON or text on stdout, or a failure message on stderr. */
 export type Outcome =
@@ -22,4 +23,4 @@ export type ServiceCall = (app: App, principal: Principal) => Promise<Outcome>;
 export type CommandHandler = (values: Values) => ServiceCall;
 
 /** Every feature group command's handler, by command name. */
-export const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = {};
+export const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = { ...WORKSPACE_HANDLERS };

@@ -56,6 +56,20 @@ test('it is OpenAPI 3.1 and documents every route, and no 405 stand-ins', () => 
     'POST /v1/schedules/{reference}/trigger',
     'GET /v1/schedules/{reference}/runs',
     'GET /v1/openapi.json',
+    'GET /v1/workspace/jobs',
+    'POST /v1/workspace/schedules',
+    'GET /v1/workspace/schedules',
+    'GET /v1/workspace/schedules/{key}',
+    'PUT /v1/workspace/schedules/{key}',
+    'DELETE /v1/workspace/schedules/{key}',
+    'POST /v1/workspace/schedules/{key}/activate',
+    'POST /v1/workspace/schedules/{key}/inactivate',
+    'POST /v1/workspace/schedules/{key}/reset-cadence',
+    'POST /v1/workspace/schedules/{key}/run',
+    'GET /v1/workspace/schedules/{key}/runs',
+    'POST /v1/workspace/services/{uuid}/run',
+    'POST /v1/workspace/cadence/occurrences',
+    'POST /v1/workspace/integrations/sync',
   ]);
 });
 
