@@ -3,7 +3,8 @@
  * `test/fixtures/histories/` (a run that succeeded after a retried 503, one refused with 404, a duplicate of a
  * running job context identifier, a cancelled one, recorded before HTTP dispatch was correlated; and an HTTP
  * dispatch correlated through its child workflow, with the duplicate it refused; the abort record of an aborted
- * occurrence) must replay against today's `workflows/` without a
+ * occurrence; workspace schedule runs: three groups with a skip-wait job, a failed job stopping the chain, a
+ * manual run of one job, recorded by `scripts/record-workspace-histories.ts`) must replay against today's `workflows/` without a
  * nondeterminism error. Replay needs no server.
  *
  * After a deliberate, versioned change of workflow code, regenerate the fixtures against a running server:
@@ -23,7 +24,7 @@ const files = readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('the recorded histories cover success, refusal, duplicate, cancellation, correlated HTTP dispatch and an abort record', () => {
+test('the recorded histories cover success, refusal, duplicate, cancellation, correlated HTTP dispatch, an abort record and workspace runs', () => {
   expect(files).toEqual([
     'aborted-occurrence.json',
     'cancelled.json',
@@ -32,6 +33,9 @@ test('the recorded histories cover success, refusal, duplicate, cancellation, co
     'http-correlated-duplicate.json',
     'http-correlated.json',
     'succeeded.json',
+    'workspace-errored.json',
+    'workspace-one-job.json',
+    'workspace-order.json',
   ]);
 });
 
