@@ -13,6 +13,7 @@ import type { WindowOptions } from './temporal/compile';
 import { TemporalScheduleGateway } from './temporal/schedule-gateway';
 import { WorkspaceGateway } from './workspace/gateway';
 import { WorkspaceService } from './workspace/service';
+import { createScheduleNodeService, type ScheduleNodes } from './nodes/wiring';
 
 /** The wired application. */
 export interface App {
@@ -22,6 +23,8 @@ export interface App {
   readonly service: SchedulerService;
   /** Workspace schedules (FEATURES.md C1-C4). */
   readonly workspace: WorkspaceService;
+  /** The schedule service and its schedule nodes (FEATURES.md D1-D5). */
+  readonly nodes: ScheduleNodes['service'];
   close(): Promise<void>;
 }
 
@@ -53,13 +56,16 @@ export async function createApp(
     retry: settings.dispatchRetry,
     minPeriodMinutes: settings.minPeriodMinutes,
   });
+  const nodes = createScheduleNodeService(settings, client, catalog, egress);
   return {
     settings,
     client,
     catalog,
     service,
     workspace,
+    nodes: nodes.service,
     close: async () => {
+      await nodes.close();
       await catalog.close?.();
       if (!options.client) await client.connection.close();
     },

@@ -12,8 +12,10 @@ import { isLoopbackHost, isLocalAddress, portOf } from './settings/addresses';
 import { cliRolesOf, cliUserOf, DEFAULT_CLI_USER, parseTokens } from './settings/principals';
 import { databaseUrlOf } from './settings/database-url';
 import { SettingsError } from './settings/settings-error';
+import { workflowTargetsOf, type WorkflowTargetAllowance } from './settings/workflow-targets';
 
 export { isLoopbackHost, isLocalAddress, portOf, SettingsError, parseTokens, DEFAULT_CLI_USER };
+export type { WorkflowTargetAllowance };
 
 /**
  * TLS to a Temporal cluster: server TLS (system roots or a CA bundle), optionally with an mTLS client
@@ -50,13 +52,6 @@ export const DEFAULT_DISPATCH_RETRY: DispatchRetryPolicy = {
   maximumIntervalMs: 300_000,
 };
 
-/** Task queues (and optionally workflow types) a solution's runbooks may target, as an operator allowed them. */
-export interface WorkflowTargetAllowance {
-  readonly taskQueue: string;
-  /** Only these workflow types on the queue; absent means any type. */
-  readonly workflowTypes?: readonly string[];
-}
-
 /** One key of the payload codec: an id (written beside each ciphertext, for rotation) and 32 bytes. */
 export interface CodecKey {
   readonly id: string;
@@ -66,6 +61,10 @@ export interface CodecKey {
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 /** Default number of live schedules one solution may have. */
 export const DEFAULT_SCHEDULE_QUOTA = 1000;
+/** Default `maximumDelay` of the schedule service: 10 days, in seconds (seed 002). */
+export const DEFAULT_MAXIMUM_DELAY_SECONDS = 10 * 24 * 3600;
+/** Default limit of pending schedule node runs per solution. */
+export const DEFAULT_NODE_PENDING_LIMIT = 1000;
 
 /** Log levels of the worker's readable log. */
 export const LogLevel = {
@@ -145,6 +144,10 @@ export interface Settings {
   readonly scheduleQuota: number;
   /** Shortest period of a workspace schedule's cadence, minutes (`RUNBOOK_SCHEDULER_MIN_PERIOD_MINUTES`). @default 15 */
   readonly minPeriodMinutes: number;
+  /** `maximumDelay` of the schedule service: how far from now a run may be scheduled, seconds (`RUNBOOK_SCHEDULER_MAXIMUM_DELAY`). @default 864000 (10 days) */
+  readonly maximumDelaySeconds: number;
+  /** Pending schedule node runs one solution may have (`RUNBOOK_SCHEDULER_NODE_PENDING_LIMIT`); beyond, 110. @default 1000 */
+  readonly nodePendingLimit: number;
   /** Port of the embedded dev server's Web UI (`TEMPORAL_DEV_UI_PORT`), one of the product's own addresses. @default 8233 */
   readonly temporalUiPort: number;
 }
@@ -240,45 +243,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     rateLimitPerMinute: Math.floor(number('RUNBOOK_SCHEDULER_RATE_LIMIT', DEFAULT_RATE_LIMIT_PER_MINUTE, 1)),
     scheduleQuota: Math.floor(number('RUNBOOK_SCHEDULER_SCHEDULE_QUOTA', DEFAULT_SCHEDULE_QUOTA, 1)),
     minPeriodMinutes: Math.floor(number('RUNBOOK_SCHEDULER_MIN_PERIOD_MINUTES', 15, 1)),
+    maximumDelaySeconds: number('RUNBOOK_SCHEDULER_MAXIMUM_DELAY', DEFAULT_MAXIMUM_DELAY_SECONDS, 1),
+    nodePendingLimit: Math.floor(
+      number('RUNBOOK_SCHEDULER_NODE_PENDING_LIMIT', DEFAULT_NODE_PENDING_LIMIT, 1),
+    ),
     temporalUiPort: port('TEMPORAL_DEV_UI_PORT', 8233),
     user: cliUserOf(value('RUNBOOK_SCHEDULER_USER')),
     roles: cliRolesOf(value('RUNBOOK_SCHEDULER_ROLES')),
     ...definedOnly(optional),
   };
-}
-
-function workflowTargetsOf(text: string | undefined): Map<string, WorkflowTargetAllowance[]> {
-  const name = 'RUNBOOK_SCHEDULER_WORKFLOW_TARGETS';
-  const targets = new Map<string, WorkflowTargetAllowance[]>();
-  if (text === undefined) return targets;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new SettingsError(`${name} must be JSON: {"<solution>": [{"taskQueue": "<queue>"}]}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new SettingsError(
-      `${name} must be a JSON object of solution -> list of {taskQueue, workflowTypes?}`,
-    );
-  }
-  for (const [solution, list] of Object.entries(parsed as Record<string, unknown>)) {
-    if (!Array.isArray(list)) throw new SettingsError(`${name}: the entry of "${solution}" must be a list`);
-    const allowances = list.map((item: unknown, i): WorkflowTargetAllowance => {
-      const where = `${name}: "${solution}" entry ${i + 1}`;
-      const entry = item as { taskQueue?: unknown; workflowTypes?: unknown } | null;
-      if (typeof entry?.taskQueue !== 'string' || entry.taskQueue.trim() === '') {
-        throw new SettingsError(`${where} needs a taskQueue`);
-      }
-      const types = entry.workflowTypes;
-      if (types !== undefined && !(Array.isArray(types) && types.every((t) => typeof t === 'string' && t))) {
-        throw new SettingsError(`${where}: workflowTypes must be a list of names`);
-      }
-      return { taskQueue: entry.taskQueue, ...(types ? { workflowTypes: types as string[] } : {}) };
-    });
-    targets.set(solution, allowances);
-  }
-  return targets;
 }
 
 function egressAllowOf(text: string | undefined): string[] {

@@ -126,6 +126,7 @@ async function run(): Promise<void> {
   const api = await startHttpApi(app.service, tokens, settings.httpPort, settings.httpHost, {
     rateLimitPerMinute: settings.rateLimitPerMinute,
     workspace: app.workspace,
+    nodes: app.nodes,
     ...(codec ? { codec } : {}),
   });
 

@@ -4,3 +4,4 @@ export { rearmSweepWorkflow } from './sweep';
 export { httpDispatchWorkflow } from './http-dispatch';
 export { abortedOccurrenceWorkflow } from './aborted-occurrence';
 export { workspaceRunWorkflow } from './workspace-run';
+export { scheduleNodeWorkflow } from './schedule-node';

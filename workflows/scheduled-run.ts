@@ -228,7 +228,8 @@ async function dispatch(
   return { status: 'succeeded', runbookWorkflowId: workflowId, ...base };
 }
 
-function failureStatus(err: unknown): { status: number | 'unreachable'; cause: string } {
+/** The status and cause of a failed dispatch, through its child workflow and activity failures. */
+export function failureStatus(err: unknown): { status: number | 'unreachable'; cause: string } {
   // Through the dispatch child workflow, if any, to the activity's own failure.
   let cause: unknown = err;
   while (cause instanceof ChildWorkflowFailure || cause instanceof ActivityFailure) cause = cause.cause;

@@ -31,6 +31,7 @@ import { swaggerOptions } from './openapi';
 import { registerRoutes, type HttpApiService, type ZodFastify } from './routes';
 import { registerWorkspaceRoutes } from './workspace-routes';
 import type { WorkspaceService } from '../workspace/service';
+import { registerNodeRoutes, type NodeApiService } from './node-routes';
 
 export type { TokenMap } from './auth';
 export type { HttpApiService } from './routes';
@@ -52,6 +53,8 @@ export interface HttpApiOptions {
   readonly rateLimitPerMinute?: number;
   /** The workspace schedules' service (`/v1/workspace/`); without it those routes answer 404. @default none */
   readonly workspace?: WorkspaceService;
+  /** The schedule service and its nodes (`/v1/nodes`, `/v1/schedule-service`). @default not served */
+  readonly nodes?: NodeApiService;
 }
 
 /** The running API of {@link startHttpApi}. */
@@ -177,6 +180,10 @@ export function buildHttpApi(
   const parseJson = app.getDefaultJsonParser('remove', 'remove');
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
+    if (request.routeOptions.config.readsText) {
+      done(null, text);
+      return;
+    }
     if (!request.routeOptions.config.readsBody || text.length === 0) {
       done(null, undefined);
       return;
@@ -226,6 +233,7 @@ export function buildHttpApi(
   void app.register((scope, _options, done) => {
     registerRoutes(scope, service);
     registerWorkspaceRoutes(scope, () => options.workspace);
+    if (options.nodes) registerNodeRoutes(scope, options.nodes);
     done();
   });
   if (options.codec) void app.register(codecEndpoint, { ...options.codec, prefix: CODEC_ENDPOINT_PREFIX });
@@ -277,7 +285,10 @@ const NO_SERVICE = new Proxy(
 
 /** The OpenAPI 3.1 document of the API, as `GET /v1/openapi.json` serves it (and `schemas/openapi.json` holds). */
 export async function openApiDocument(): Promise<OpenAPIV3_1.Document> {
-  const app = buildHttpApi(NO_SERVICE, new Map(), { logger: false });
+  const app = buildHttpApi(NO_SERVICE, new Map(), {
+    logger: false,
+    nodes: NO_SERVICE as unknown as NodeApiService,
+  });
   try {
     await app.ready();
     return app.swagger() as OpenAPIV3_1.Document;

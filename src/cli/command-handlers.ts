@@ -6,6 +6,7 @@
 import type { App } from '../app';
 import type { Principal } from '../principal';
 import { WORKSPACE_HANDLERS } from './workspace-commands';
+import { NODE_COMMAND_HANDLERS } from './node-handlers';
 
 /** What a command ends with: JSON or text on stdout, or a failure message on stderr. */
 export type Outcome =
@@ -23,4 +24,7 @@ export type ServiceCall = (app: App, principal: Principal) => Promise<Outcome>;
 export type CommandHandler = (values: Values) => ServiceCall;
 
 /** Every feature group command's handler, by command name. */
-export const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = { ...WORKSPACE_HANDLERS };
+export const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = {
+  ...WORKSPACE_HANDLERS,
+  ...NODE_COMMAND_HANDLERS,
+};

@@ -48,4 +48,13 @@ export const Messages = {
   quotaReached: (quota: number) => `Solution has reached its quota of ${quota} schedules`,
   /** The caller lacks a role the operation needs. */
   roleRequired: (role: string, operation: string) => `The ${role} role is required to ${operation}`,
+  /** Register Node refused its input (FEATURES.md D1). */
+  nodeInvalid: (messages: readonly string[]) =>
+    `Failed to register schedule node: ${JSON.stringify(messages)}`,
+  /** A node identifier or reference the solution already has. */
+  nodeTaken: (field: 'identifier' | 'reference') => `Schedule node ${field} must be unique per solution`,
+  /** No node of this identifier in the caller's solution (get, delete, clear error). */
+  nodeNotFound: 'Schedule node not found',
+  /** Deleting a node or clearing its error needs admin authority over it. */
+  nodeAdminRequired: (identifier: string) => `Admin authority over schedule node "${identifier}" is required`,
 } as const;

@@ -179,4 +179,6 @@ export const WorkflowType = {
   Sweep: 'rearmSweepWorkflow',
   /** The child that POSTs a run correlated by its job context (`workflows/http-dispatch.ts`). */
   HttpDispatch: 'httpDispatchWorkflow',
+  /** One schedule node's long-lived workflow (`workflows/schedule-node.ts`, FEATURES.md D1-D5). */
+  ScheduleNode: 'scheduleNodeWorkflow',
 } as const;
