@@ -18,8 +18,7 @@ import {
 import type { ScheduleNodeService } from '../nodes/schedule-service';
 import { parseScheduleServiceXml, renderScheduleServiceAnswer, MAX_XML_BYTES } from '../nodes/xml-form';
 import { NodeMessages } from '../nodes/errors';
-import { ApiMessages } from './errors';
-import type { ZodFastify } from './routes';
+import { COMMON_ERRORS, type ZodFastify } from './routes';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -48,10 +47,7 @@ function json<S extends z.ZodType>(description: string, schema: S) {
   return { description, content: { 'application/json': { schema } } };
 }
 
-const COMMON = {
-  401: json(`\`${ApiMessages.unauthenticated}\``, ErrorBodySchema),
-  500: json('An unexpected failure; `request_id` finds it in the server log.', ErrorBodySchema.partial()),
-};
+const COMMON = COMMON_ERRORS;
 const IdentifierParams = z.object({
   identifier: z.string().describe('The node identifier, percent-encoded.'),
 });
@@ -197,8 +193,9 @@ export function registerNodeRoutes(app: ZodFastify, nodes: NodeApiService): void
           404: json('errorNumber 102', ScheduleServiceAnswerSchema),
           409: json('errorNumber 106', ScheduleServiceAnswerSchema),
           422: json('errorNumber 103', ScheduleServiceAnswerSchema),
-          503: json('errorNumber 110', ScheduleServiceAnswerSchema),
           ...COMMON,
+          // An outage is a temporary error of the service's own protocol: errorNumber 110.
+          503: json('errorNumber 110 (an outage included)', ScheduleServiceAnswerSchema),
         },
       },
     },
@@ -225,7 +222,8 @@ export function registerNodeRoutes(app: ZodFastify, nodes: NodeApiService): void
             description: '`<ScheduleServiceResponse><errorNumber>0</errorNumber>...`',
             content: { 'application/xml': { schema: z.string() } },
           },
-          ...COMMON,
+          401: COMMON[401],
+          500: COMMON[500],
         },
       },
     },

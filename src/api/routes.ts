@@ -92,7 +92,7 @@ function json<S extends z.ZodType>(description: string, schema: S) {
 }
 
 /** Errors every authenticated route can answer. */
-const COMMON_ERRORS = {
+export const COMMON_ERRORS = {
   401: json(`\`${ApiMessages.unauthenticated}\``, ErrorBodySchema),
   500: json(
     'An unexpected failure; the message is never echoed, `request_id` finds it in the server log.',
