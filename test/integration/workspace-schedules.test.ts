@@ -35,6 +35,9 @@ const author: Principal = { solution, user: 'alice', roles: [Role.IntegrationAut
 const reader: Principal = { solution, user: 'bob', roles: [] };
 const authorToken = randomUUID();
 const readerToken = randomUUID();
+/** An IntegrationAuthor of another solution: it must not reach this solution's workspace. */
+const otherToken = randomUUID();
+const otherSolution = uniqueId('ws-other');
 const receivers: HttpReceiver[] = [];
 
 /** A day-unit cadence from tomorrow: it never fires during a test, runs are started by hand. */
@@ -56,7 +59,10 @@ beforeAll(async () => {
   });
   api = await startHttpApi(
     scheduler.app.service,
-    parseTokens(`${authorToken}=${solution}:alice:IntegrationAuthor,${readerToken}=${solution}:bob`),
+    parseTokens(
+      `${authorToken}=${solution}:alice:IntegrationAuthor,${readerToken}=${solution}:bob,` +
+        `${otherToken}=${otherSolution}:mallory:IntegrationAuthor`,
+    ),
     0,
     '127.0.0.1',
     { workspace: scheduler.app.workspace },
@@ -421,6 +427,35 @@ describe('HTTP API', () => {
       expect(del.status).toBe(403);
     } finally {
       await call('DELETE', `/workspace/schedules/${body.key}`, authorToken);
+    }
+  });
+});
+
+describe('tenancy', () => {
+  test("another solution's author neither sees, runs, changes nor deletes a schedule, nor uses its runbooks", async () => {
+    const job = await runbook('tenant');
+    const key = uniqueId('tenant').slice(0, 60);
+    const body = { key, description: 'T', cadence: tomorrow(), jobs: [{ runbook_uuid: job.uuid }] };
+    expect((await call('POST', '/workspace/schedules', authorToken, body)).status).toBe(201);
+    try {
+      const before = await call('GET', `/workspace/schedules/${key}`, authorToken);
+      expect((await call('GET', `/workspace/schedules/${key}`, otherToken)).status).toBe(404);
+      expect((await call('POST', `/workspace/schedules/${key}/run`, otherToken, {})).status).toBe(404);
+      // Delete is idempotent: it answers success and deletes nothing, since the key names no schedule there.
+      expect((await call('DELETE', `/workspace/schedules/${key}`, otherToken)).status).toBe(200);
+      const jobs = await call('GET', '/workspace/jobs', otherToken);
+      expect(jobs.status).toBe(200);
+      expect(JSON.stringify(jobs.json)).not.toContain(key);
+      // Its runbook is not the other solution's to schedule, even under a key of its own.
+      const borrowed = await call('POST', '/workspace/schedules', otherToken, { ...body, key: `${key}-b` });
+      expect(borrowed.status).toBeGreaterThanOrEqual(400);
+      expect(borrowed.status).toBeLessThan(500);
+      expect((await call('GET', `/workspace/schedules/${key}-b`, otherToken)).status).toBe(404);
+      // The owner's schedule is unchanged, and no request reached its receiver.
+      expect(await call('GET', `/workspace/schedules/${key}`, authorToken)).toEqual(before);
+      expect(job.receiver.requests).toHaveLength(0);
+    } finally {
+      await call('DELETE', `/workspace/schedules/${key}`, authorToken);
     }
   });
 });
