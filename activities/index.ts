@@ -5,11 +5,12 @@
 import type { Client } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import type { WindowOptions } from '../src/temporal/compile';
-import { TemporalScheduleGateway } from '../src/temporal/schedule-gateway';
+import { LifecycleScheduleGateway } from '../src/temporal/lifecycle-gateway';
 import { CATCHUP_WINDOW_MS } from '../src/temporal/schedule-options';
 import type { EgressPolicy } from '../src/dispatch/egress';
 import { createDispatchHttp, type HttpDispatchOptions } from './dispatch-http';
 import { createWorkspaceActivities } from './workspace';
+import { createScheduleOperationActivities } from './schedule-operations';
 
 export type { HttpDispatchInput } from './dispatch-http';
 
@@ -28,12 +29,13 @@ export interface ActivityDeps {
 
 /** Builds the activity implementations registered by the worker. */
 export function createActivities(deps: ActivityDeps) {
-  const gateway = new TemporalScheduleGateway(deps.client, deps.taskQueue, deps.window);
+  const gateway = new LifecycleScheduleGateway(deps.client, deps.taskQueue, deps.window);
   const now = deps.now ?? (() => new Date());
   const workspace = createWorkspaceActivities(deps);
   return {
     ...workspace,
     dispatchHttp: createDispatchHttp({ ...deps.dispatch, policy: deps.egressPolicy }),
+    ...createScheduleOperationActivities({ gateway, now }),
 
     /** Moves a schedule's window past the occurrence that just fired. */
     async rearmSchedule(input: { scheduleId: string; after: string }): Promise<{ windowEnd: string | null }> {

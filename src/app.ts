@@ -10,10 +10,11 @@ import { SchedulerService } from './connector/scheduler-service';
 import { buildEgressPolicy, literalUrlRefusal } from './dispatch/egress';
 import { connectClient } from './temporal/connection';
 import type { WindowOptions } from './temporal/compile';
-import { TemporalScheduleGateway } from './temporal/schedule-gateway';
 import { WorkspaceGateway } from './workspace/gateway';
 import { WorkspaceService } from './workspace/service';
 import { createScheduleNodeService, type ScheduleNodes } from './nodes/wiring';
+import { LifecycleScheduleGateway } from './temporal/lifecycle-gateway';
+import { ScheduleOperations } from './operations/schedule-operations';
 
 /** The wired application. */
 export interface App {
@@ -25,6 +26,8 @@ export interface App {
   readonly workspace: WorkspaceService;
   /** The schedule service and its schedule nodes (FEATURES.md D1-D5). */
   readonly nodes: ScheduleNodes['service'];
+  /** Operating schedules (FEATURES.md B1-B3, B8): start, pause, resume, stop, retry, refresh, run now. */
+  readonly operations: ScheduleOperations;
   close(): Promise<void>;
 }
 
@@ -36,7 +39,7 @@ export async function createApp(
   const client = options.client ?? (await connectClient(settings));
   const catalog = openRunbookCatalog(settings);
   const egress = buildEgressPolicy(settings);
-  const gateway = new TemporalScheduleGateway(client, settings.taskQueue, options.window);
+  const gateway = new LifecycleScheduleGateway(client, settings.taskQueue, options.window);
   const service = new SchedulerService({
     catalog,
     gateway,
@@ -64,6 +67,7 @@ export async function createApp(
     service,
     workspace,
     nodes: nodes.service,
+    operations: new ScheduleOperations({ client, gateway, catalog, taskQueue: settings.taskQueue }),
     close: async () => {
       await nodes.close();
       await catalog.close?.();

@@ -166,10 +166,6 @@ function builtInCallOf(
       };
     case Command.List:
       return async (s, solution) => ({ json: { schedules: await s.listSchedules(solution) } });
-    case Command.Pause:
-      return async (s, solution) => ({ json: await s.pauseSchedule(solution, ref) });
-    case Command.Resume:
-      return async (s, solution) => ({ json: await s.resumeSchedule(solution, ref) });
     case Command.Trigger:
       return async (s, solution) => ({ json: await s.triggerSchedule(solution, ref) });
     case Command.Runs: {

@@ -127,6 +127,7 @@ async function run(): Promise<void> {
     rateLimitPerMinute: settings.rateLimitPerMinute,
     workspace: app.workspace,
     nodes: app.nodes,
+    operations: app.operations,
     ...(codec ? { codec } : {}),
   });
 

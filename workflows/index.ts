@@ -5,3 +5,4 @@ export { httpDispatchWorkflow } from './http-dispatch';
 export { abortedOccurrenceWorkflow } from './aborted-occurrence';
 export { workspaceRunWorkflow } from './workspace-run';
 export { scheduleNodeWorkflow } from './schedule-node';
+export { scheduleOperationWorkflow } from './schedule-operation';

@@ -44,4 +44,5 @@ export const STATUS_OF_ACTION_ERROR: Readonly<Record<ActionErrorCode, number>> =
   [ActionErrorCode.QuotaExceeded]: 429,
   [ActionErrorCode.Unsupported]: 422,
   [ActionErrorCode.Forbidden]: 403,
+  [ActionErrorCode.TooEarly]: 429,
 };

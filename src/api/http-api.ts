@@ -32,6 +32,7 @@ import { registerRoutes, type HttpApiService, type ZodFastify } from './routes';
 import { registerWorkspaceRoutes } from './workspace-routes';
 import type { WorkspaceService } from '../workspace/service';
 import { registerNodeRoutes, type NodeApiService } from './node-routes';
+import { registerOperationRoutes, type HttpOperationsApi } from './operation-routes';
 
 export type { TokenMap } from './auth';
 export type { HttpApiService } from './routes';
@@ -49,6 +50,8 @@ export interface HttpApiOptions {
    * tenant token). @default not served
    */
   readonly codec?: CodecEndpointOptions;
+  /** The schedule operations (start, stop, retry, status, run-now; durable pause and resume). @default none */
+  readonly operations?: HttpOperationsApi;
   /** Requests per minute one bearer token may make; more are answered 429. @default {@link DEFAULT_RATE_LIMIT_PER_MINUTE} */
   readonly rateLimitPerMinute?: number;
   /** The workspace schedules' service (`/v1/workspace/`); without it those routes answer 404. @default none */
@@ -234,6 +237,7 @@ export function buildHttpApi(
     registerRoutes(scope, service);
     registerWorkspaceRoutes(scope, () => options.workspace);
     if (options.nodes) registerNodeRoutes(scope, options.nodes);
+    registerOperationRoutes(scope, service, options.operations);
     done();
   });
   if (options.codec) void app.register(codecEndpoint, { ...options.codec, prefix: CODEC_ENDPOINT_PREFIX });
@@ -288,6 +292,7 @@ export async function openApiDocument(): Promise<OpenAPIV3_1.Document> {
   const app = buildHttpApi(NO_SERVICE, new Map(), {
     logger: false,
     nodes: NO_SERVICE as unknown as NodeApiService,
+    operations: NO_SERVICE as unknown as HttpOperationsApi,
   });
   try {
     await app.ready();

@@ -87,7 +87,7 @@ export type ZodFastify = FastifyInstance<
 export const OPENAPI_PATH = '/v1/openapi.json';
 
 /** A response in OpenAPI's form: its description, and the schema of its JSON body. */
-function json<S extends z.ZodType>(description: string, schema: S) {
+export function json<S extends z.ZodType>(description: string, schema: S) {
   return { description, content: { 'application/json': { schema } } };
 }
 
@@ -102,20 +102,23 @@ export const COMMON_ERRORS = {
 };
 
 /** Errors of a route that reads a JSON body. */
-const BODY_ERRORS = {
+export const BODY_ERRORS = {
   400: json(`\`${ApiMessages.invalidJson}\` or \`${ApiMessages.notAnObject}\``, ErrorBodySchema),
   413: json(`\`${ApiMessages.bodyTooLarge}\``, ErrorBodySchema),
 };
 
-const invalid = (what: string) => json(what, ErrorBodySchema);
+/** An error response documented by what it says. */
+export const invalid = (what: string) => json(what, ErrorBodySchema);
 
-const ReferenceParamsSchema = z.object({
+/** The `:reference` path parameter. */
+export const ReferenceParamsSchema = z.object({
   reference: ScheduleReferenceInputSchema.shape.schedule_reference.describe(
     'The schedule reference, percent-encoded.',
   ),
 });
 
-const referenceErrors = {
+/** Errors of a route with a `:reference`. */
+export const referenceErrors = {
   400: json(`\`${ApiMessages.badReferenceEncoding}\``, ErrorBodySchema),
 };
 
@@ -131,16 +134,18 @@ const ListRunsQuerySchema = z.object({
 });
 
 /** The body as a JSON object, to merge the path's reference or the token's solution into. */
-function asObject(body: unknown): Record<string, unknown> {
+export function asObject(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new HttpApiError(400, ApiMessages.notAnObject);
   }
   return body as Record<string, unknown>;
 }
 
-// Not validated here (see the module comment): the raw values, as the service expects them.
-const rawBody = (request: FastifyRequest): unknown => request.body;
-const referenceOf = (request: FastifyRequest): string => (request.params as { reference: string }).reference;
+/** The raw body, not validated here (see the module comment): the service parses it. */
+export const rawBody = (request: FastifyRequest): unknown => request.body;
+/** The `:reference` of the path, decoded. */
+export const referenceOf = (request: FastifyRequest): string =>
+  (request.params as { reference: string }).reference;
 /** The first `limit` of the query string, or undefined; a repeated parameter is read as its first value. */
 function limitOf(request: FastifyRequest): unknown {
   const limit = (request.query as Record<string, unknown>).limit;
@@ -211,7 +216,11 @@ export function registerRoutes(app: ZodFastify, service: HttpApiService): void {
       },
     },
     async (request, reply) => {
-      const created = await service.createSchedule(request.solution, rawBody(request));
+      const created = await service.createSchedule(
+        request.solution,
+        rawBody(request),
+        request.principal.user,
+      );
       return reply.code(201).send(created);
     },
   );
@@ -302,11 +311,7 @@ export function registerRoutes(app: ZodFastify, service: HttpApiService): void {
     (request) => service.deleteSchedule(request.solution, { schedule_reference: referenceOf(request) }),
   );
 
-  const commands = [
-    ['pause', 'pauseSchedule', 'Pause (an operator pause; the stored rule is unchanged)'],
-    ['resume', 'resumeSchedule', 'Resume a paused schedule'],
-    ['trigger', 'triggerSchedule', 'Fire now, outside the cadence'],
-  ] as const;
+  const commands = [['trigger', 'triggerSchedule', 'Fire now, outside the cadence']] as const;
   for (const [command, method, summary] of commands) {
     app.post(
       `/v1/schedules/:reference/${command}`,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { targetHeaderProblems, targetUrlLengthProblem } from '../dispatch/headers';
+import { ParameterDeclarationsSchema } from '../operations/parameters';
 
 /** Fixed uuids of the trigger templates a runbook can use. Only the Dynamic Scheduler's accepts Create Schedule. */
 export const TriggerTemplate = {
@@ -161,6 +162,8 @@ export const RunbookSchema = z.object({
   name: z.string().min(1, 'Runbook name must not be empty'),
   trigger: TriggerSchema,
   target: DispatchTargetSchema,
+  /** Schedule parameters (FEATURES.md B3): named values with defaults; each run receives the values in force. */
+  parameters: ParameterDeclarationsSchema.optional(),
 });
 /** A runbook as the catalog stores it. */
 export type Runbook = z.infer<typeof RunbookSchema>;

@@ -5,6 +5,7 @@
 import type { CommandSpec } from './commands';
 import { WORKSPACE_COMMAND_GROUP } from './workspace-commands';
 import { NODE_COMMAND_GROUP } from './node-commands';
+import { OPERATION_COMMANDS } from './operation-commands';
 
 /** A feature's service commands, listed under their own heading in the usage. */
 export interface CommandGroupSpec {
@@ -15,4 +16,8 @@ export interface CommandGroupSpec {
 }
 
 /** Every feature group, in usage order. */
-export const COMMAND_GROUP_SPECS: readonly CommandGroupSpec[] = [WORKSPACE_COMMAND_GROUP, NODE_COMMAND_GROUP];
+export const COMMAND_GROUP_SPECS: readonly CommandGroupSpec[] = [
+  WORKSPACE_COMMAND_GROUP,
+  NODE_COMMAND_GROUP,
+  OPERATION_COMMANDS,
+];

@@ -7,6 +7,7 @@ import type { App } from '../app';
 import type { Principal } from '../principal';
 import { WORKSPACE_HANDLERS } from './workspace-commands';
 import { NODE_COMMAND_HANDLERS } from './node-handlers';
+import { OPERATION_HANDLERS } from './operation-commands';
 
 /** What a command ends with: JSON or text on stdout, or a failure message on stderr. */
 export type Outcome =
@@ -27,4 +28,5 @@ export type CommandHandler = (values: Values) => ServiceCall;
 export const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = {
   ...WORKSPACE_HANDLERS,
   ...NODE_COMMAND_HANDLERS,
+  ...OPERATION_HANDLERS,
 };

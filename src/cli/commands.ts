@@ -16,8 +16,6 @@ export const Command = {
   Delete: 'delete',
   Get: 'get',
   List: 'list',
-  Pause: 'pause',
-  Resume: 'resume',
   Trigger: 'trigger',
   Runs: 'runs',
   Runbooks: 'runbooks',
@@ -115,12 +113,6 @@ const BUILT_IN_COMMANDS: { readonly [C in Command]: CommandSpec } = {
     options: { reference, solution },
   },
   list: { kind: CommandKind.Service, summary: "the solution's schedules", options: { solution } },
-  pause: { kind: CommandKind.Service, summary: 'pause a schedule', options: { reference, solution } },
-  resume: {
-    kind: CommandKind.Service,
-    summary: 'resume a paused schedule',
-    options: { reference, solution },
-  },
   trigger: {
     kind: CommandKind.Service,
     summary: 'fire now, outside the cadence',

@@ -13,6 +13,8 @@ export const ActionErrorCode = {
   QuotaExceeded: 'quota_exceeded',
   /** The caller's principal lacks the role or authority the operation needs. */
   Forbidden: 'forbidden',
+  /** Asked again too soon (a schedule operation's Retry within 10 minutes of the previous one). */
+  TooEarly: 'too_early',
 } as const;
 /** Why an action failed. */
 export type ActionErrorCode = (typeof ActionErrorCode)[keyof typeof ActionErrorCode];
@@ -57,4 +59,20 @@ export const Messages = {
   nodeNotFound: 'Schedule node not found',
   /** Deleting a node or clearing its error needs admin authority over it. */
   nodeAdminRequired: (identifier: string) => `Admin authority over schedule node "${identifier}" is required`,
+  /** A schedule operation asked for while another is pending (FEATURES.md B1). */
+  operationPending: (state: string) =>
+    `Schedule is ${state}: an operation is pending; Retry re-drives it, Refresh reads its status`,
+  /** Start of a schedule that is already active. */
+  alreadyActive: 'Schedule is already Active; stop it first to start it with new values',
+  /** Pause or Resume of a stopped schedule. */
+  scheduleStopped: 'Schedule is Stopped; start it to run again',
+  /** Retry with no pending operation. */
+  nothingToRetry: 'Schedule has no pending operation to retry',
+  /** Retry within 10 minutes of the previous retry of the schedule; `next` is an ISO 8601 instant. */
+  retryTooSoon: (next: string) =>
+    `Retry refused: a schedule can be retried once every 10 minutes; the next retry is allowed at ${next}`,
+  /** A parameters object that is not one. */
+  parametersNotObject: 'Parameters must be an object of parameter names to string values',
+  /** A parameter name the runbook does not declare. */
+  parameterNotDeclared: (name: string) => `Parameter "${name}" is not declared by the runbook`,
 } as const;

@@ -8,6 +8,7 @@ import type { JsonObject } from '../dispatch/payload';
 import type { Recurrence } from '../recurrence';
 import { ScheduleKind, type ScheduledRunInput } from '../temporal/run-input';
 import { newGeneration, scheduleIdFor } from '../temporal/schedule-ids';
+import { defaultValues } from '../operations/parameters';
 
 /** What {@link buildRunInput} needs. */
 export interface RunInputParts {
@@ -19,12 +20,15 @@ export interface RunInputParts {
   readonly retry: DispatchRetryPolicy;
   /** The creation instant: part of the new generation. */
   readonly now: Date;
+  /** Who creates the schedule: its submitting user until a Start names another. @default none recorded */
+  readonly submittedBy?: string;
 }
 
 /** The run input of a new schedule (a new generation) of a runbook. */
 export function buildRunInput(parts: RunInputParts): ScheduledRunInput {
   const { solution, reference, runbook, recurrence, requestBody, retry, now } = parts;
   const trigger = runbook.trigger;
+  const parameters = defaultValues(runbook.parameters);
   return {
     scheduleId: scheduleIdFor(solution, reference),
     kind: trigger.template === TriggerTemplate.Scheduler ? ScheduleKind.Scheduler : ScheduleKind.Dynamic,
@@ -39,6 +43,8 @@ export function buildRunInput(parts: RunInputParts): ScheduledRunInput {
       ? { jobContextIdentifierPath: trigger.job_context_identifier_path }
       : {}),
     retry,
+    ...(parameters ? { parameters } : {}),
+    ...(parts.submittedBy !== undefined ? { submittedBy: parts.submittedBy } : {}),
   };
 }
 

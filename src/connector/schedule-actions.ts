@@ -75,8 +75,13 @@ export class ScheduleActions {
    * Create Schedule (FEATURES.md A7): a schedule for a Dynamic Scheduler runbook of the solution.
    * @throws {@link ScheduleActionError} with the exact messages of A7.
    * @throws {@link UnavailableError} when Temporal or the catalog is unavailable; nothing was created.
+   * @param submittedBy the caller's user: the submitting user of its runs until a Start names another (B8).
    */
-  async createSchedule(solution: string, rawInput: unknown): Promise<CreateScheduleOutput> {
+  async createSchedule(
+    solution: string,
+    rawInput: unknown,
+    submittedBy?: string,
+  ): Promise<CreateScheduleOutput> {
     const input = parseInput(CreateScheduleInputSchema, rawInput, Messages.createInvalid);
     const runbook = await this.deps.catalog.get(solution, input.runbook_uuid);
     if (!runbook) throw new ScheduleActionError(Messages.noRunbook, ActionErrorCode.NotFound);
@@ -108,6 +113,7 @@ export class ScheduleActions {
       requestBody: input.request_body,
       retry: this.deps.retry,
       now,
+      ...(submittedBy !== undefined ? { submittedBy } : {}),
     });
     try {
       const compiled = await this.deps.gateway.create(run, scheduleMemo(run, now), now);

@@ -62,8 +62,8 @@ export class SchedulerService {
   }
 
   /** {@link ScheduleActions.createSchedule} */
-  createSchedule(solution: string, input: unknown): Promise<CreateScheduleOutput> {
-    return this.schedules.createSchedule(solution, input);
+  createSchedule(solution: string, input: unknown, submittedBy?: string): Promise<CreateScheduleOutput> {
+    return this.schedules.createSchedule(solution, input, submittedBy);
   }
   /** {@link ScheduleActions.updateSchedule} */
   updateSchedule(solution: string, input: unknown): Promise<Success> {

@@ -181,4 +181,6 @@ export const WorkflowType = {
   HttpDispatch: 'httpDispatchWorkflow',
   /** One schedule node's long-lived workflow (`workflows/schedule-node.ts`, FEATURES.md D1-D5). */
   ScheduleNode: 'scheduleNodeWorkflow',
+  /** One durable Start, Pause, Resume or Stop of a schedule (`workflows/schedule-operation.ts`). */
+  ScheduleOperation: 'scheduleOperationWorkflow',
 } as const;

@@ -51,7 +51,7 @@ import type { ScheduleGateway } from './schedule-gateway-port';
 export const MAX_WRITE_ATTEMPTS = 20;
 
 /** A raw schedule write: what changes; everything else is kept as read. */
-interface ScheduleWrite {
+export interface ScheduleWrite {
   readonly input?: ScheduledRunInput;
   readonly spec?: temporal.api.schedule.v1.IScheduleSpec | null;
   readonly state?: temporal.api.schedule.v1.IScheduleState;
@@ -66,7 +66,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
-    private readonly window: WindowOptions = {},
+    protected readonly window: WindowOptions = {},
     /** The clock, read after a write to see whether a first instant passed meanwhile. @default the system's */
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -87,7 +87,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
    * written, it is fired now by a backfill, with its own nominal time. Had Temporal fired it after all, the
    * backfill's run has the same workflow id and is dropped, so it never runs twice.
    */
-  private async fireInstantsPassedWhileWriting(
+  protected async fireInstantsPassedWhileWriting(
     scheduleId: string,
     compiled: CompiledSchedule,
     since: Date,
@@ -291,7 +291,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
    *   or undefined when the schedule is gone (or, a `no_repeat` that fired, closed by Temporal).
    * @throws {@link ScheduleWriteConflictError} after {@link MAX_WRITE_ATTEMPTS} lost attempts.
    */
-  private async write(
+  protected async write(
     scheduleId: string,
     change: (stored: StoredSchedule) => ScheduleWrite | undefined,
   ): Promise<StoredSchedule | undefined> {

@@ -28,6 +28,8 @@ export interface DynamicRunbookOptions {
   readonly name?: string;
   /** The trigger's `job_context_identifier_path`; none by default. */
   readonly jobContextIdentifierPath?: string;
+  /** The runbook's declared schedule parameters; none by default. */
+  readonly parameters?: readonly { readonly name: string; readonly default: string }[];
 }
 
 /** Registers a Dynamic Scheduler runbook of the solution dispatching to `target`; returns its uuid. */
@@ -49,6 +51,7 @@ export async function registerDynamicRunbook(
         : {}),
     },
     target,
+    ...(options.parameters ? { parameters: options.parameters } : {}),
   });
   return uuid;
 }

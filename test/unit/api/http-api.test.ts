@@ -4,6 +4,7 @@
  */
 import type { InjectOptions } from 'fastify';
 import { buildHttpApi, type HttpApiService } from '../../../src/api/http-api';
+import { DEFAULT_API_USER } from '../../../src/principal';
 import { MAX_BODY_BYTES } from '../../../src/api/errors';
 import { ActionErrorCode, Messages, ScheduleActionError } from '../../../src/connector/errors';
 import { Dependency, UnavailableError } from '../../../src/errors';
@@ -67,7 +68,8 @@ describe('each route calls its service method with the token’s solution and th
         payload: { runbook_uuid: 'u', schedule_reference: 'r', schedule: weekly },
       },
       'createSchedule',
-      [SOLUTION, { runbook_uuid: 'u', schedule_reference: 'r', schedule: weekly }],
+      // The caller's user: the schedule's submitting user (B8).
+      [SOLUTION, { runbook_uuid: 'u', schedule_reference: 'r', schedule: weekly }, DEFAULT_API_USER],
       201,
       CREATED,
     ],
@@ -425,7 +427,7 @@ describe('request bodies', () => {
       payload: JSON.stringify(create),
     });
     expect(res.status).toBe(201);
-    expect(fake.calls[0]?.args).toEqual([SOLUTION, create]);
+    expect(fake.calls[0]?.args).toEqual([SOLUTION, create, DEFAULT_API_USER]);
   });
 
   test('JSON is read without a content type', async () => {
@@ -438,7 +440,7 @@ describe('request bodies', () => {
       .body(Buffer.from(JSON.stringify(create)));
     await app.close();
     expect(res.statusCode).toBe(201);
-    expect(fake.calls[0]?.args).toEqual([SOLUTION, create]);
+    expect(fake.calls[0]?.args).toEqual([SOLUTION, create, DEFAULT_API_USER]);
   });
 
   test('an empty body reaches Create Schedule as no input, for it to refuse', async () => {
@@ -448,7 +450,7 @@ describe('request bodies', () => {
       url: '/v1/schedules',
       headers: { ...AUTH, 'content-type': 'application/json' },
     });
-    expect(fake.calls).toEqual([{ method: 'createSchedule', args: [SOLUTION, undefined] }]);
+    expect(fake.calls).toEqual([{ method: 'createSchedule', args: [SOLUTION, undefined, DEFAULT_API_USER] }]);
   });
 
   test.each([

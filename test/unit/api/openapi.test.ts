@@ -2,6 +2,7 @@
  * The OpenAPI document is generated from the routes' zod schemas: the committed `schemas/openapi.json` must be
  * its current output, and `GET /v1/openapi.json` serves it to anyone.
  */
+import { fakeOperations } from './fake-operations';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OpenAPIV3_1 } from 'openapi-types';
@@ -36,7 +37,11 @@ test('schemas/openapi.json is current (regenerate: npx tsx scripts/write-schemas
 
 test('GET /v1/openapi.json serves the document without a token', async () => {
   const nodes = {} as NodeApiService; // never called: the document is all this test reads
-  const app = buildHttpApi(fakeService().service, TOKENS, { logger: false, nodes });
+  const app = buildHttpApi(fakeService().service, TOKENS, {
+    logger: false,
+    nodes,
+    operations: fakeOperations().operations,
+  });
   const res = await app.inject({ method: 'GET', url: '/v1/openapi.json' });
   await app.close();
   expect(res.statusCode).toBe(200);
@@ -53,8 +58,6 @@ test('it is OpenAPI 3.1 and documents every route, and no 405 stand-ins', () => 
     'GET /v1/schedules/{reference}',
     'PUT /v1/schedules/{reference}',
     'DELETE /v1/schedules/{reference}',
-    'POST /v1/schedules/{reference}/pause',
-    'POST /v1/schedules/{reference}/resume',
     'POST /v1/schedules/{reference}/trigger',
     'GET /v1/schedules/{reference}/runs',
     'GET /v1/openapi.json',
@@ -79,6 +82,13 @@ test('it is OpenAPI 3.1 and documents every route, and no 405 stand-ins', () => 
     'POST /v1/nodes/{identifier}/clear-error',
     'POST /v1/schedule-service',
     'POST /v1/schedule-service/xml',
+    'POST /v1/schedules/{reference}/pause',
+    'POST /v1/schedules/{reference}/resume',
+    'POST /v1/schedules/{reference}/start',
+    'POST /v1/schedules/{reference}/stop',
+    'POST /v1/schedules/{reference}/retry',
+    'GET /v1/schedules/{reference}/status',
+    'POST /v1/schedules/{reference}/run-now',
   ]);
 });
 

@@ -61,7 +61,7 @@ const ALL_COMMANDS = Object.keys(COMMANDS);
 const ALL_OPTIONS = [...new Set(Object.values(COMMANDS).flatMap((spec) => Object.keys(spec.options)))];
 
 describe('one option table per command', () => {
-  test.each<[Command, string[]]>([
+  test.each<[string, string[]]>([
     ['occurrences', ['schedule', 'after', 'count']],
     ['rrule', ['schedule']],
     ['json-schema', []],
@@ -72,6 +72,11 @@ describe('one option table per command', () => {
     ['list', ['solution']],
     ['pause', ['reference', 'solution']],
     ['resume', ['reference', 'solution']],
+    ['stop', ['reference', 'solution']],
+    ['retry', ['reference', 'solution']],
+    ['status', ['reference', 'solution']],
+    ['start', ['reference', 'parameters', 'submitted-by', 'solution']],
+    ['run-now', ['reference', 'parameters', 'solution']],
     ['trigger', ['reference', 'solution']],
     ['runs', ['reference', 'limit', 'solution']],
     ['runbooks', ['register', 'register-file', 'solution']],
