@@ -35,7 +35,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...workspace,
     dispatchHttp: createDispatchHttp({ ...deps.dispatch, policy: deps.egressPolicy }),
-    ...createScheduleOperationActivities({ gateway, now }),
+    ...createScheduleOperationActivities({ client: deps.client, taskQueue: deps.taskQueue, gateway, now }),
 
     /** Moves a schedule's window past the occurrence that just fired. */
     async rearmSchedule(input: { scheduleId: string; after: string }): Promise<{ windowEnd: string | null }> {

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { startHttpApi, type RunningHttpApi } from '../../../src/api/http-api';
 import { TriggerTemplate } from '../../../src/catalog/model';
+import { occurrenceWorkflowId } from '../../../src/instances/abort-record';
 import { parseTokens } from '../../../src/config';
 import { Messages } from '../../../src/connector/errors';
 import { RETRY_INTERVAL_MS, ScheduleState } from '../../../src/operations/lifecycle';
@@ -206,6 +207,20 @@ test('with no worker, Pause reads Pausing (HTTP and CLI), Retry is refused withi
     await settlesAt(reference, 'Active');
     expect((await call('POST', `/schedules/${reference}/stop`, alice)).status).toBe(200);
     await settlesAt(reference, 'Stopped');
+    // Stop recorded the queued instance Aborted, with the reason naming who stopped it.
+    const { memo } = await scheduler.app.client.schedule.getHandle(scheduleId).describe();
+    const generation = (memo as { generation: string }).generation;
+    const queued = new Date('2099-01-01T03:00:00Z');
+    const abortRecord = scheduler.app.client.workflow.getHandle(
+      occurrenceWorkflowId(scheduleId, generation, queued),
+    );
+    const history = await waitFor(() => abortRecord.fetchHistory(), { description: 'the abort record' });
+    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    expect(JSON.parse(Buffer.from(payload?.data ?? []).toString('utf8'))).toMatchObject({
+      occurrence: '2099-01-01T03:00:00Z',
+      reason: 'Instance aborted as schedule was stopped by alice',
+      user: 'alice',
+    });
     expect(await call('POST', `/schedules/${reference}/pause`, alice)).toMatchObject({
       status: 409,
       json: { error: Messages.scheduleStopped },
