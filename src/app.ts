@@ -7,6 +7,7 @@ import type { RunbookCatalog } from './catalog/catalog';
 import { openRunbookCatalog } from './catalog/open';
 import type { Settings } from './config';
 import { SchedulerService } from './connector/scheduler-service';
+import { InstanceService } from './instances/service';
 import { buildEgressPolicy, literalUrlRefusal } from './dispatch/egress';
 import { connectClient } from './temporal/connection';
 import type { WindowOptions } from './temporal/compile';
@@ -28,6 +29,8 @@ export interface App {
   readonly nodes: ScheduleNodes['service'];
   /** Operating schedules (FEATURES.md B1-B3, B8): start, pause, resume, stop, retry, refresh, run now. */
   readonly operations: ScheduleOperations;
+  /** Instances of schedules: list, future runs, abort, cancel, resubmit (FEATURES.md B4-B6). */
+  readonly instances: InstanceService;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,7 @@ export async function createApp(
     workspace,
     nodes: nodes.service,
     operations: new ScheduleOperations({ client, gateway, catalog, taskQueue: settings.taskQueue }),
+    instances: new InstanceService({ client, gateway, taskQueue: settings.taskQueue }),
     close: async () => {
       await nodes.close();
       await catalog.close?.();

@@ -128,6 +128,7 @@ async function run(): Promise<void> {
     workspace: app.workspace,
     nodes: app.nodes,
     operations: app.operations,
+    instances: app.instances,
     ...(codec ? { codec } : {}),
   });
 

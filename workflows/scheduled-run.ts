@@ -21,6 +21,8 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type * as activities from '../activities';
 import { dispatchHttpActivity, httpDispatchWorkflow } from './http-dispatch';
+import { dispatchWithVisibleBackoff, markStatus, upsertInstanceMemo } from './instance-status';
+import { InstanceStatus } from '../src/instances/status';
 import {
   buildDispatchPayload,
   hasRunContext,
@@ -94,17 +96,21 @@ export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise
     });
   }
   const input = checked.input;
-  const triggeredAt = occurrenceInstant();
+  // A resubmitted instance dispatches its original occurrence again, under a key of its own.
+  const triggeredAt = input.triggeredAt !== undefined ? new Date(input.triggeredAt) : occurrenceInstant();
   const payload = buildDispatchPayload(input.requestBody, input.reference, triggeredAt, runContextOf(input));
-  const key = idempotencyKey(input.scheduleId, input.generation, triggeredAt);
+  const key = input.idempotencyKey ?? idempotencyKey(input.scheduleId, input.generation, triggeredAt);
   log.info('Scheduled run is triggered', { reference: input.reference, triggered_at: payload.triggered_at });
 
   // Move the window forward first, so a dispatch that retries for hours never lets the schedule run dry; not
   // cancellable, so cancelling this run never stops the schedule from going on.
   // A re-arm that fails for good does not fail the run: the dispatch's outcome is the run's outcome, and the
   // sweep re-arms the schedule within the hour.
-  const rearmed = CancellationScope.nonCancellable(() =>
-    rearmSchedule({ scheduleId: input.scheduleId, after: triggeredAt.toISOString() }),
+  // A resubmission is not an occurrence of the cadence: the window has moved past it already.
+  const rearmed = CancellationScope.nonCancellable(async () =>
+    input.resubmittedFrom !== undefined
+      ? undefined
+      : await rearmSchedule({ scheduleId: input.scheduleId, after: triggeredAt.toISOString() }),
   ).catch((err: unknown) => {
     log.warn('Re-arming the schedule failed; the periodic sweep will re-arm it', {
       error: err instanceof Error ? err.message : String(err),
@@ -120,6 +126,8 @@ export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise
   const identifier = resolution.identifier === null ? null : boundedIdentifier(resolution.identifier);
   if (identifier !== null) upsertSearchAttributes([{ key: JOB_CONTEXT, value: identifier }]);
 
+  markStatus(InstanceStatus.InProgress);
+  upsertInstanceMemo(input, payload, key, identifier);
   log.info('Scheduled run started processing', { idempotency_key: key });
   let result: ScheduledRunResult;
   try {
@@ -128,6 +136,7 @@ export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise
     if (isCancellation(err)) {
       // An operator cancelled the run: not a dispatch failure, so nothing is recorded on the schedule.
       upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'cancelled' }]);
+      markStatus(InstanceStatus.Aborted);
       log.info('Scheduled run cancelled', { idempotency_key: key });
       await rearmed;
       throw err;
@@ -135,6 +144,7 @@ export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise
     const status = failureStatus(err);
     const message = dispatchFailureMessage(status.status);
     upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'failed' }]);
+    markStatus(InstanceStatus.Errored);
     await recordDispatchFailure({
       scheduleId: input.scheduleId,
       message: `${payload.triggered_at} ${message}`,
@@ -148,6 +158,7 @@ export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise
     });
   }
   upsertSearchAttributes([{ key: DISPATCH_STATUS, value: result.status }]);
+  markStatus(InstanceStatus.Succeeded);
   await rearmed;
   log.info(
     result.status === 'duplicate' ? 'Run refused as a duplicate' : 'Processing completed successfully',
@@ -203,7 +214,9 @@ async function dispatch(
         throw err;
       }
     }
-    const { status } = await dispatchHttpActivity(input.retry)(request);
+    const { status } =
+      (await dispatchWithVisibleBackoff(request, input.retry)) ??
+      (await dispatchHttpActivity(input.retry)(request));
     return { status: 'succeeded', httpStatus: status, ...base };
   }
   const escaped = escapesSolution(input.solution);

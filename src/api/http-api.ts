@@ -33,6 +33,8 @@ import { registerWorkspaceRoutes } from './workspace-routes';
 import type { WorkspaceService } from '../workspace/service';
 import { registerNodeRoutes, type NodeApiService } from './node-routes';
 import { registerOperationRoutes, type HttpOperationsApi } from './operation-routes';
+import { registerInstanceRoutes } from './instance-routes';
+import type { InstanceService } from '../instances/service';
 
 export type { TokenMap } from './auth';
 export type { HttpApiService } from './routes';
@@ -58,6 +60,8 @@ export interface HttpApiOptions {
   readonly workspace?: WorkspaceService;
   /** The schedule service and its nodes (`/v1/nodes`, `/v1/schedule-service`). @default not served */
   readonly nodes?: NodeApiService;
+  /** The instance operations (`/v1/schedules/:reference/instances…`). @default those routes answer `No route` */
+  readonly instances?: InstanceService;
 }
 
 /** The running API of {@link startHttpApi}. */
@@ -238,6 +242,7 @@ export function buildHttpApi(
     registerWorkspaceRoutes(scope, () => options.workspace);
     if (options.nodes) registerNodeRoutes(scope, options.nodes);
     registerOperationRoutes(scope, service, options.operations);
+    registerInstanceRoutes(scope, options.instances);
     done();
   });
   if (options.codec) void app.register(codecEndpoint, { ...options.codec, prefix: CODEC_ENDPOINT_PREFIX });

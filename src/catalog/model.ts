@@ -155,6 +155,21 @@ export const TriggerSchema = z.discriminatedUnion('template', [
 /** A runbook's trigger. */
 export type Trigger = z.infer<typeof TriggerSchema>;
 
+/** Most business identifier keys a runbook declares. */
+export const MAX_BUSINESS_IDENTIFIERS = 10;
+
+/** The business identifier keys a runbook declares: at most 10 distinct `request_body` keys of 1-100 characters. */
+export const BusinessIdentifierKeysSchema = z
+  .array(
+    z
+      .string({ error: 'Business identifier must be a string' })
+      .min(1, 'Business identifier must not be empty')
+      .max(100, 'Business identifier must be at most 100 characters'),
+    { error: 'business_identifiers must be an array of request_body keys' },
+  )
+  .max(MAX_BUSINESS_IDENTIFIERS, `At most ${MAX_BUSINESS_IDENTIFIERS} business identifiers`)
+  .refine((keys) => new Set(keys).size === keys.length, 'Business identifiers must be distinct');
+
 /** A runbook as the catalog stores it. */
 export const RunbookSchema = z.object({
   uuid: z.uuid({ error: 'Runbook uuid must be a UUID' }),
@@ -164,6 +179,8 @@ export const RunbookSchema = z.object({
   target: DispatchTargetSchema,
   /** Schedule parameters (FEATURES.md B3): named values with defaults; each run receives the values in force. */
   parameters: ParameterDeclarationsSchema.optional(),
+  /** The `request_body` keys whose values identify an instance to operators (FEATURES.md B5). */
+  business_identifiers: BusinessIdentifierKeysSchema.optional(),
 });
 /** A runbook as the catalog stores it. */
 export type Runbook = z.infer<typeof RunbookSchema>;

@@ -6,6 +6,7 @@ import type { CommandSpec } from './commands';
 import { WORKSPACE_COMMAND_GROUP } from './workspace-commands';
 import { NODE_COMMAND_GROUP } from './node-commands';
 import { OPERATION_COMMANDS } from './operation-commands';
+import { INSTANCE_COMMANDS } from './instance-commands';
 
 /** A feature's service commands, listed under their own heading in the usage. */
 export interface CommandGroupSpec {
@@ -20,4 +21,5 @@ export const COMMAND_GROUP_SPECS: readonly CommandGroupSpec[] = [
   WORKSPACE_COMMAND_GROUP,
   NODE_COMMAND_GROUP,
   OPERATION_COMMANDS,
+  INSTANCE_COMMANDS,
 ];

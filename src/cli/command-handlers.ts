@@ -8,6 +8,7 @@ import type { Principal } from '../principal';
 import { WORKSPACE_HANDLERS } from './workspace-commands';
 import { NODE_COMMAND_HANDLERS } from './node-handlers';
 import { OPERATION_HANDLERS } from './operation-commands';
+import { INSTANCE_HANDLERS } from './instance-commands';
 
 /** What a command ends with: JSON or text on stdout, or a failure message on stderr. */
 export type Outcome =
@@ -29,4 +30,5 @@ export const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = {
   ...WORKSPACE_HANDLERS,
   ...NODE_COMMAND_HANDLERS,
   ...OPERATION_HANDLERS,
+  ...INSTANCE_HANDLERS,
 };

@@ -75,4 +75,14 @@ export const Messages = {
   parametersNotObject: 'Parameters must be an object of parameter names to string values',
   /** A parameter name the runbook does not declare. */
   parameterNotDeclared: (name: string) => `Parameter "${name}" is not declared by the runbook`,
+  /** No instance of that id in the schedule (instance operations, FEATURES.md B5, B6). */
+  instanceNotFound: 'Instance not found',
+  /** Abort of an instance that is not Queued or Paused. */
+  notAbortable: (status: string) => `Only a Queued or Paused instance can be aborted; this one is ${status}`,
+  /** Cancel of an instance that is not running. */
+  notCancellable: (status: string) =>
+    `Only an In progress or Blocked instance can be cancelled; this one is ${status}`,
+  /** Resubmit of an instance that has not finished as a run. */
+  notResubmittable: (status: string) =>
+    `Only a finished run (Succeeded, Errored or Aborted) can be resubmitted; this one is ${status}`,
 } as const;

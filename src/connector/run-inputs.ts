@@ -42,6 +42,7 @@ export function buildRunInput(parts: RunInputParts): ScheduledRunInput {
     ...(trigger.template === TriggerTemplate.DynamicScheduler && trigger.job_context_identifier_path
       ? { jobContextIdentifierPath: trigger.job_context_identifier_path }
       : {}),
+    ...(runbook.business_identifiers?.length ? { businessIdentifierKeys: runbook.business_identifiers } : {}),
     retry,
     ...(parameters ? { parameters } : {}),
     ...(parts.submittedBy !== undefined ? { submittedBy: parts.submittedBy } : {}),

@@ -5,7 +5,7 @@
  * (`RunbookInstanceStatus = "Aborted"`) and read in the Temporal Web UI like any run; its input is the record.
  * Type-only and pure, shared by the client side and the workflow.
  */
-import { formatUtcSeconds } from '../dispatch/payload';
+import { formatUtcSeconds, idempotencyKey } from '../dispatch/payload';
 
 /** What an abort record holds: the occurrence, the reason and who aborted it. */
 export interface AbortRecord {
@@ -43,4 +43,19 @@ export const AbortReasons = {
  */
 export function occurrenceWorkflowId(scheduleId: string, generation: string, occurrence: Date): string {
   return `${scheduleId}:${generation}-${formatUtcSeconds(occurrence)}`;
+}
+
+/** The memo `instance` of an abort record. */
+export function abortRecordMemo(record: AbortRecord): { instance: Record<string, unknown> } {
+  return {
+    instance: {
+      type: 'Scheduled',
+      submitter: record.user,
+      triggered_at: record.occurrence,
+      idempotency_key: idempotencyKey(record.scheduleId, record.generation, new Date(record.occurrence)),
+      business_identifiers: {},
+      resubmitted_from: null,
+      aborted: { reason: record.reason, by: record.user },
+    },
+  };
 }

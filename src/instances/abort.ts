@@ -12,7 +12,12 @@ import type { StoredSchedule, TemporalScheduleGateway } from '../temporal/schedu
 import { searchAttributesOf } from '../temporal/schedule-options';
 import { INSTANCE_STATUS } from '../temporal/search-attributes';
 import { ScheduleNotFoundError } from '../temporal/temporal-errors';
-import { ABORTED_OCCURRENCE_WORKFLOW, occurrenceWorkflowId, type AbortRecord } from './abort-record';
+import {
+  abortRecordMemo,
+  ABORTED_OCCURRENCE_WORKFLOW,
+  occurrenceWorkflowId,
+  type AbortRecord,
+} from './abort-record';
 import { OccurrenceAlreadyStartedError } from './errors';
 import { excludedInstants } from './exclusions';
 import { queuedOccurrence } from './occurrences';
@@ -76,6 +81,7 @@ export async function abortOccurrence(
         ...searchAttributesOf(stored.input),
         { key: INSTANCE_STATUS, value: InstanceStatus.Aborted },
       ],
+      memo: abortRecordMemo(record),
       staticSummary: `${record.reason} (occurrence ${record.occurrence} of schedule "${record.reference}")`,
     });
     return record;

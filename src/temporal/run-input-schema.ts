@@ -76,6 +76,13 @@ export const ScheduledRunInputSchema = z.object(
       })
       .optional(),
     resubmittedFrom: z.string({ error: 'resubmittedFrom must be a string' }).optional(),
+    businessIdentifierKeys: z
+      .array(z.string({ error: 'businessIdentifierKeys must hold strings' }), {
+        error: 'businessIdentifierKeys must be an array',
+      })
+      .optional(),
+    triggeredAt: z.iso.datetime({ error: 'triggeredAt must be an ISO 8601 UTC instant' }).optional(),
+    idempotencyKey: z.string({ error: 'idempotencyKey must be a string' }).min(1).max(1000).optional(),
     lifecycle: z
       .object(
         {

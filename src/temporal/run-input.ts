@@ -103,6 +103,12 @@ export interface ScheduledRunInput {
   readonly instanceType?: InstanceType;
   /** Resubmitted instances: the workflow id of the instance this one runs again. */
   readonly resubmittedFrom?: string;
+  /** The `request_body` keys the runbook declares as business identifiers (FEATURES.md B5). */
+  readonly businessIdentifierKeys?: readonly string[];
+  /** Resubmitted instances: the original occurrence's `triggered_at`, which the run dispatches again. */
+  readonly triggeredAt?: string;
+  /** Resubmitted instances: an idempotency key of their own, so receivers see a distinct delivery. */
+  readonly idempotencyKey?: string;
   /**
    * The schedule's lifecycle bookkeeping (completed operations, last retry), kept on the schedule's action by
    * the schedule operations (`src/operations/`). Runs ignore it; read it with {@link completedOperations}.
