@@ -89,6 +89,11 @@ test('it is OpenAPI 3.1 and documents every route, and no 405 stand-ins', () => 
     'POST /v1/schedules/{reference}/retry',
     'GET /v1/schedules/{reference}/status',
     'POST /v1/schedules/{reference}/run-now',
+    'GET /v1/schedules/{reference}/instances',
+    'GET /v1/schedules/{reference}/future-runs',
+    'POST /v1/schedules/{reference}/instances/{instance}/abort',
+    'POST /v1/schedules/{reference}/instances/{instance}/cancel',
+    'POST /v1/schedules/{reference}/instances/{instance}/resubmit',
   ]);
 });
 
