@@ -54,10 +54,28 @@ function translated<T>(operation: () => T): T {
   }
 }
 
-/** Switches the database to WAL mode; the mode is persistent, so after the first open this is a no-op. */
-function useWal(db: Database.Database): void {
-  const mode = translated(() => db.pragma('journal_mode = WAL', { simple: true }));
-  if (mode !== 'wal') throw new UnavailableError(Dependency.Catalog, CatalogUnavailableReason.noWal);
+/** How long {@link useWal} sleeps between tries while another process holds the lock it needs. */
+const WAL_RETRY_MS = 20;
+
+/**
+ * Switches the database to WAL mode; the mode is persistent, so after the first open this is a no-op. SQLite
+ * answers SQLITE_BUSY at once, without calling the busy handler, when another process opens the new file at the
+ * same moment, so this tries again (sleeping the thread, as the busy handler itself would) until the busy
+ * timeout has passed.
+ */
+function useWal(db: Database.Database, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (;;) {
+    try {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') throw new UnavailableError(Dependency.Catalog, CatalogUnavailableReason.noWal);
+      return;
+    } catch (err) {
+      const busy = (err as { code?: unknown }).code === 'SQLITE_BUSY';
+      if (!busy || Date.now() >= deadline) throw translateSqliteError(err);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, WAL_RETRY_MS);
+    }
+  }
 }
 
 /**
@@ -80,7 +98,7 @@ export function openCatalogDatabase(
   }
   const db = translated(() => new Database(path.join(dataDir, CATALOG_DB_FILE), { timeout: busyTimeoutMs }));
   try {
-    useWal(db);
+    useWal(db, busyTimeoutMs);
     translated(() => db.pragma('synchronous = FULL'));
     const context: MigrationContext = { dataDir, warnings: [] };
     translated(() => migrate(db, context));

@@ -53,7 +53,7 @@ describe.each<StoreKind>([sqliteStore, postgresStore()])('the $name catalog shar
 
     const written = reports.flatMap((r) => r.written);
     const replaced = reports.flatMap((r) => r.replaced);
-    // One chain through all 200 puts: exactly one found nothing, no put was replaced twice, and the one no put
+    // One chain through all the puts: exactly one found nothing, no put was replaced twice, and the one no put
     // replaced is the one stored.
     expect(replaced.filter((r) => r === null)).toHaveLength(1);
     const names = replaced.filter((r): r is string => r !== null);
