@@ -70,7 +70,7 @@ export function union(...sets: ReadonlyArray<ReadonlySet<string>>): Set<string> 
 }
 
 /** Times each call over {@link MAX_CALL_MS} is run again by {@link Timings.remeasure}, keeping the fastest. */
-export const REMEASURE_RUNS = 3;
+export const REMEASURE_RUNS = 10;
 
 /**
  * Wall-clock durations of one kind of call, in the order they were made. A call over {@link MAX_CALL_MS} after

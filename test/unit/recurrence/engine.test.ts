@@ -23,6 +23,16 @@ const NOW = new Date('2025-01-01T00:00:00Z');
 const rule = (input: RecurrenceInput): Recurrence => normalizeRecurrence(input, { now: NOW });
 const iso = (dates: Date[]): string[] => dates.map((d) => d.toISOString().replace('.000Z', 'Z'));
 /** Two days before start_date at UTC midnight: before any zone's local start of that date. */
+/** The fastest of `runs` timings of `work`, in ms: a pause of the process strikes one run, a slow rule all. */
+function fastestMs(runs: number, work: () => unknown): number {
+  let fastest = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    work();
+    fastest = Math.min(fastest, performance.now() - t0);
+  }
+  return fastest;
+}
 const beforeStart = (r: Recurrence): Date => new Date(Date.parse(`${r.start_date}T00:00:00Z`) - 2 * DAY_MS);
 
 interface WorkedCase {
@@ -450,9 +460,11 @@ describe('cost does not depend on the distance from start_date', () => {
     const period = 7 * 60_000;
     const expected = start + Math.ceil((after.getTime() - start + 1) / period) * period;
     nextOccurrence(r, after); // warm the zone table
-    const t0 = performance.now();
-    for (let i = 0; i < 1000; i++) nextOccurrence(r, after);
-    const perCallMs = (performance.now() - t0) / 1000;
+    // The fastest of five batches, so another process on the CPU does not count against the engine.
+    const perCallMs =
+      fastestMs(5, () => {
+        for (let i = 0; i < 1000; i++) nextOccurrence(r, after);
+      }) / 1000;
     expect(nextOccurrence(r, after).at?.getTime()).toBe(expected);
     expect((expected - start) % period).toBe(0);
     expect(expected).toBeGreaterThan(after.getTime());
@@ -489,9 +501,8 @@ describe('cost does not depend on the distance from start_date', () => {
         time_of_day: '09:00',
         day_of_month: [30, 31],
       });
-      const t0 = performance.now();
       expect(nextOccurrence(r, NOW)).toEqual({ at: null, reason: NoOccurrenceReason.NoDateMatches });
-      expect(performance.now() - t0).toBeLessThan(10);
+      expect(fastestMs(5, () => nextOccurrence(r, NOW))).toBeLessThan(10);
     }
   });
 
