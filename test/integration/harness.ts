@@ -5,9 +5,8 @@
  * ({@link uniqueId}), poll eventually consistent visibility ({@link waitFor}) and receive dispatched HTTP calls on a
  * local recorder ({@link startHttpReceiver}).
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -23,16 +22,6 @@ export const DEV_SCRIPT = path.join(PROJECT_ROOT, 'temporal-dev.sh');
 export const TEST_NAMESPACE = DEFAULT_NAMESPACE;
 /** Retention the dev script and the harness give the namespace (FEATURES.md E3): 30 days. */
 export const NAMESPACE_RETENTION_SECONDS = 30 * 24 * 60 * 60;
-
-/** A dev server process started by the harness. */
-export interface DevServerHandle {
-  readonly pid: number;
-  /** Temporary directory of the database and log, removed on stop. */
-  readonly dir: string;
-  readonly address: string;
-  readonly logFile: string;
-  readonly child?: ChildProcess;
-}
 
 /** Settings of the test server, as global setup put them in the environment. */
 export function testSettings(): Settings {
@@ -163,19 +152,6 @@ export function resolveTemporalCli(): string {
   const cli = lines[lines.length - 1]?.trim();
   if (!cli) throw new Error('temporal-dev.sh cli-path printed no path');
   return cli;
-}
-
-/** Stops a server started by global setup: SIGTERM, then SIGKILL after 15 s; removes its directory. */
-export async function stopDevServerProcess(handle: DevServerHandle): Promise<void> {
-  const { child } = handle;
-  if (child && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  rmSync(handle.dir, { recursive: true, force: true });
 }
 
 /** One request received by an {@link HttpReceiver}. */
