@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     const until = Date.now();
     const expected = expectedOf(watched, until);
     await waitForDeliveries(scene, expected, 180_000);
-    const figures = compareDeliveries(expected, deliveries(scene.receiver));
+    const figures = compareDeliveries(expected, deliveries(scene.receiver), until);
     await deleteAll(app, scene, watched);
     report('Worker killed with SIGKILL (R1)', {
       method:
