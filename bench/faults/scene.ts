@@ -90,11 +90,17 @@ export interface Delivery {
   readonly receivedAt: Date;
 }
 
+/** The A3 body's `triggered_at`, or '' when the body has none. */
+function triggeredAtOf(body: unknown): string {
+  const value = (body as { triggered_at?: unknown } | undefined)?.triggered_at;
+  return typeof value === 'string' ? value : '';
+}
+
 /** The requests of `receiver` as deliveries (the A3 body's `triggered_at`, the `Idempotency-Key` header). */
 export function deliveries(receiver: HttpReceiver): Delivery[] {
   return receiver.requests.map((r: RecordedRequest) => ({
     path: r.path,
-    triggeredAt: String((r.body as { triggered_at?: unknown } | undefined)?.triggered_at ?? ''),
+    triggeredAt: triggeredAtOf(r.body),
     idempotencyKey: String(r.headers['idempotency-key'] ?? ''),
     receivedAt: r.receivedAt,
   }));
