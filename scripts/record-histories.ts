@@ -2,7 +2,8 @@
  * Records the event histories of real scheduled runs as JSON fixtures for the replay test
  * (`test/unit/replay/replay.test.ts`, FEATURES.md E2): a dispatch that succeeds after a retried 503, one refused
  * with 404, a cancelled one, a duplicate for a still running workflow target, and an HTTP dispatch correlated
- * by its job context identifier with the duplicate it refused; and the abort record of an aborted occurrence.
+ * by its job context identifier with the duplicate it refused; the abort record of an aborted occurrence; and a
+ * run of a schedule that carries its re-arm point, fired before it (no re-arm).
  *
  * Run it against a running dev server after a deliberate change of workflow code:
  *
@@ -88,6 +89,11 @@ async function main(): Promise<void> {
     if (wanted('succeeded')) {
       receiver.script(503, 200);
       await record('succeeded', await fireNow(scheduler, solution, http));
+    }
+    if (wanted('succeeded-without-rearm')) {
+      // A schedule written with its re-arm point: a fire before the window's middle dispatches and re-arms nothing.
+      receiver.script(200);
+      await record('succeeded-without-rearm', await fireNow(scheduler, solution, http));
     }
     if (wanted('failed-404')) {
       receiver.script(404);

@@ -13,9 +13,10 @@ import { cliRolesOf, cliUserOf, DEFAULT_CLI_USER, parseTokens } from './settings
 import { databaseUrlOf } from './settings/database-url';
 import { SettingsError } from './settings/settings-error';
 import { workflowTargetsOf, type WorkflowTargetAllowance } from './settings/workflow-targets';
+import { workerTuningOf, type WorkerTuning } from './settings/worker-tuning';
 
 export { isLoopbackHost, isLocalAddress, portOf, SettingsError, parseTokens, DEFAULT_CLI_USER };
-export type { WorkflowTargetAllowance };
+export type { WorkflowTargetAllowance, WorkerTuning };
 
 /**
  * TLS to a Temporal cluster: server TLS (system roots or a CA bundle), optionally with an mTLS client
@@ -150,6 +151,8 @@ export interface Settings {
   readonly nodePendingLimit: number;
   /** Port of the embedded dev server's Web UI (`TEMPORAL_DEV_UI_PORT`), one of the product's own addresses. @default 8233 */
   readonly temporalUiPort: number;
+  /** The worker's concurrency and cache (`RUNBOOK_SCHEDULER_WORKER_*`). @default `DEFAULT_WORKER_TUNING` */
+  readonly worker: WorkerTuning;
 }
 
 /** Default gRPC address: the embedded dev server started by `temporal-dev.sh`. */
@@ -250,6 +253,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     temporalUiPort: port('TEMPORAL_DEV_UI_PORT', 8233),
     user: cliUserOf(value('RUNBOOK_SCHEDULER_USER')),
     roles: cliRolesOf(value('RUNBOOK_SCHEDULER_ROLES')),
+    worker: workerTuningOf(value),
     ...definedOnly(optional),
   };
 }

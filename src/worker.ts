@@ -9,6 +9,7 @@ import { createActivities } from '../activities';
 import type { Settings } from './config';
 import type { EgressPolicy } from './dispatch/egress';
 import { loadEgressPolicy } from './dispatch/egress-host';
+import { workerOptionsOf } from './settings/worker-tuning';
 import { payloadCodecsOf } from './temporal/codec';
 import type { WindowOptions } from './temporal/compile';
 import { TemporalScheduleGateway } from './temporal/schedule-gateway';
@@ -36,6 +37,7 @@ export async function createSchedulerWorker(options: SchedulerWorkerOptions): Pr
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
+    ...workerOptionsOf(settings.worker),
     workflowsPath: path.join(__dirname, '..', 'workflows'),
     // The client's codec: the worker reads run and activity inputs in clear and writes their results encrypted.
     dataConverter: { payloadCodecs: payloadCodecsOf(settings) },

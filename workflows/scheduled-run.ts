@@ -1,6 +1,6 @@
 /**
- * One fire of a schedule: re-arm the schedule's window, dispatch the runbook with durable retries, record the
- * outcome. The run's event history is the activity stream operators read in the Temporal Web UI.
+ * One fire of a schedule: dispatch the runbook with durable retries, re-arm the schedule's window when it nears
+ * its end, record the outcome. The run's event history is the activity stream operators read in the Temporal Web UI.
  */
 import {
   ActivityFailure,
@@ -76,6 +76,26 @@ function escapesSolution(solution: string): boolean {
   return !needsEscaping(solution) || patched(ESCAPED_JOB_IDS_PATCH);
 }
 
+/** Marks runs that re-arm their schedule only from the occurrence the schedule names, after the dispatch. */
+export const REARM_WHEN_DUE_PATCH = 'rearm-only-when-due';
+
+/**
+ * Whether and when this run re-arms its schedule. A resubmission is not an occurrence of the cadence: the window
+ * has moved past it already. A schedule written with `rearmFrom` says from which occurrence on its runs must
+ * re-arm (never, for a native interval spec that does not end); the re-arm then starts after the dispatch. Runs
+ * of schedules written before it re-arm on every fire, first (a dispatch that retries for hours must not let
+ * the window run dry), and replay that way: only inputs that carry the field ask for the patch.
+ */
+function rearmPlan(
+  input: ScheduledRunInput,
+  triggeredAt: Date,
+): 'none' | 'before-dispatch' | 'after-dispatch' {
+  if (input.resubmittedFrom !== undefined) return 'none';
+  const from = input.rearmFrom;
+  if (from === undefined || !patched(REARM_WHEN_DUE_PATCH)) return 'before-dispatch';
+  return from !== null && triggeredAt.getTime() >= Date.parse(from) ? 'after-dispatch' : 'none';
+}
+
 /**
  * Runs one occurrence of a schedule.
  * @throws ApplicationFailure `Runbook execution failed with status <status>` when the runbook refused the fire
@@ -102,20 +122,21 @@ export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise
   const key = input.idempotencyKey ?? idempotencyKey(input.scheduleId, input.generation, triggeredAt);
   log.info('Scheduled run is triggered', { reference: input.reference, triggered_at: payload.triggered_at });
 
-  // Move the window forward first, so a dispatch that retries for hours never lets the schedule run dry; not
-  // cancellable, so cancelling this run never stops the schedule from going on.
-  // A re-arm that fails for good does not fail the run: the dispatch's outcome is the run's outcome, and the
-  // sweep re-arms the schedule within the hour.
-  // A resubmission is not an occurrence of the cadence: the window has moved past it already.
-  const rearmed = CancellationScope.nonCancellable(async () =>
-    input.resubmittedFrom !== undefined
-      ? undefined
-      : await rearmSchedule({ scheduleId: input.scheduleId, after: triggeredAt.toISOString() }),
-  ).catch((err: unknown) => {
-    log.warn('Re-arming the schedule failed; the periodic sweep will re-arm it', {
-      error: err instanceof Error ? err.message : String(err),
+  const plan = rearmPlan(input, triggeredAt);
+  let rearmed: Promise<void> = Promise.resolve();
+  const startRearm = (): void => {
+    // Not cancellable, so cancelling this run never stops the schedule from going on. A re-arm that fails for
+    // good does not fail the run: the dispatch's outcome is the run's outcome, and the sweep re-arms the
+    // schedule within the hour.
+    rearmed = CancellationScope.nonCancellable(async () => {
+      await rearmSchedule({ scheduleId: input.scheduleId, after: triggeredAt.toISOString() });
+    }).catch((err: unknown) => {
+      log.warn('Re-arming the schedule failed; the periodic sweep will re-arm it', {
+        error: err instanceof Error ? err.message : String(err),
+      });
     });
-  });
+  };
+  if (plan === 'before-dispatch') startRearm();
 
   const resolution =
     input.kind === 'dynamic_scheduler'
@@ -131,7 +152,10 @@ export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise
   log.info('Scheduled run started processing', { idempotency_key: key });
   let result: ScheduledRunResult;
   try {
-    result = await dispatch(input, payload, key, identifier, resolution.error);
+    // The dispatch is scheduled first, so on a busy worker it never queues behind the re-arm.
+    const dispatched = dispatch(input, payload, key, identifier, resolution.error);
+    if (plan === 'after-dispatch') startRearm();
+    result = await dispatched;
   } catch (err) {
     if (isCancellation(err)) {
       // An operator cancelled the run: not a dispatch failure, so nothing is recorded on the schedule.

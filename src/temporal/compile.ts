@@ -47,6 +47,12 @@ export interface CompiledSchedule {
   readonly paused: boolean;
   /** For window mode: the last instant in the window (re-arm before it runs dry); null otherwise. */
   readonly windowEnd: Date | null;
+  /**
+   * The first occurrence whose run must re-arm the schedule, or null when no run needs to: a window's middle
+   * instant (from there on, each run moves the window, well before it runs dry), the last occurrence of a native
+   * interval spec that ends (its run pauses the schedule with the reason), none for one that never ends.
+   */
+  readonly rearmFrom: Date | null;
 }
 
 /** Default window: at least 10 instants and 7 days. */
@@ -114,6 +120,8 @@ export function compileSchedule(rule: Recurrence, after: Date, window: WindowOpt
       reason,
       paused: disabled || next.at === null,
       windowEnd: null,
+      // Only one occurrence lies in the last period before the end bound: the last one.
+      rearmFrom: end ? new Date(end.getTime() - periodMs) : null,
     };
   }
 
@@ -138,5 +146,6 @@ export function compileSchedule(rule: Recurrence, after: Date, window: WindowOpt
     reason,
     paused: disabled || instants.length === 0,
     windowEnd: instants[instants.length - 1] ?? null,
+    rearmFrom: instants[Math.floor((instants.length - 1) / 2)] ?? null,
   };
 }

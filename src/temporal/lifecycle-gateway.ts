@@ -7,7 +7,7 @@ import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
 import { compileSchedule, type CompiledSchedule } from './compile';
 import type { ScheduledRunInput } from './run-input';
 import { TemporalScheduleGateway, type StoredSchedule } from './schedule-gateway';
-import { stateNote } from './schedule-options';
+import { stateNote, withRearmFrom } from './schedule-options';
 
 /**
  * A schedule operation's change (`src/operations/`): the new run input and, optionally, the pause state and
@@ -43,7 +43,7 @@ export class LifecycleScheduleGateway extends TemporalScheduleGateway {
         restarted = { compiled, at: next.restartAt };
         const notes = stateNote(compiled);
         return {
-          input: next.input,
+          input: withRearmFrom(next.input, compiled),
           spec: encodeScheduleSpec(compiled.spec),
           state: { ...state, paused: compiled.paused, notes },
         };

@@ -64,6 +64,10 @@ export const ScheduledRunInputSchema = z.object(
       { error: 'retry must be an object' },
     ),
     revision: z.string({ error: 'revision must be a string' }).optional(),
+    rearmFrom: z.iso
+      .datetime({ error: 'rearmFrom must be an ISO 8601 UTC instant or null' })
+      .nullable()
+      .optional(),
     submittedBy: z.string({ error: 'submittedBy must be a string' }).optional(),
     parameters: z
       .record(z.string(), z.string({ error: 'parameters values must be strings' }), {

@@ -86,6 +86,12 @@ export interface ScheduledRunInput {
    */
   readonly revision?: string;
   /**
+   * The first occurrence (ISO 8601) whose run re-arms the schedule, written with every spec: a rolling window's
+   * middle instant, a native interval spec's last occurrence when it ends, null when no run needs to re-arm (a
+   * native interval spec that never ends). Absent in schedules written before it: their runs re-arm every fire.
+   */
+  readonly rearmFrom?: string | null;
+  /**
    * The submitting user (FEATURES.md B8): who started the schedule (or created it), or submitted this run. The
    * run executes as this user and its dispatched request carries it. Absent in schedules written before it
    * existed: read through {@link submitterOf}.

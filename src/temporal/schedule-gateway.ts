@@ -29,6 +29,7 @@ import {
   stateNote,
   storedScheduleOf,
   sweepScheduleOptions,
+  withRearmFrom,
   type StoredSchedule,
 } from './schedule-options';
 import { LAST_ERROR, SOLUTION } from './search-attributes';
@@ -73,7 +74,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
 
   async create(input: ScheduledRunInput, memo: ScheduleMemo, now: Date): Promise<CompiledSchedule> {
     const compiled = compileSchedule(input.recurrence, now, this.window);
-    const stored: ScheduledRunInput = { ...input, revision: randomUUID() };
+    const stored: ScheduledRunInput = { ...withRearmFrom(input, compiled), revision: randomUUID() };
     await translating(input.scheduleId, () =>
       this.client.schedule.create(buildScheduleOptions(stored, compiled, this.taskQueue, memo)),
     );
@@ -114,7 +115,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
   async replace(input: ScheduledRunInput, now: Date): Promise<CompiledSchedule> {
     const compiled = compileSchedule(input.recurrence, now, this.window);
     const written = await this.write(input.scheduleId, () => ({
-      input,
+      input: withRearmFrom(input, compiled),
       spec: encodeScheduleSpec(compiled.spec),
       state: { paused: compiled.paused, notes: stateNote(compiled) },
     }));
@@ -233,7 +234,9 @@ export class TemporalScheduleGateway implements ScheduleGateway {
       if (compiled.mode !== 'window' && (stored.paused || !noFurther)) return undefined;
       const raw = stored.description.raw.schedule;
       return {
-        ...(compiled.mode === 'window' ? { spec: encodeScheduleSpec(compiled.spec) } : {}),
+        ...(compiled.mode === 'window'
+          ? { spec: encodeScheduleSpec(compiled.spec), input: withRearmFrom(stored.input, compiled) }
+          : {}),
         state: {
           ...raw?.state,
           paused: result.paused,
@@ -319,7 +322,15 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     revision: string,
   ): Promise<'sent' | 'conflict' | 'gone'> {
     const raw = stored.description.raw.schedule ?? {};
-    const input: ScheduledRunInput = { ...(write.input ?? stored.input), revision };
+    const given = write.input ?? stored.input;
+    // A write that keeps the spec keeps its re-arm point, which a caller's fresh run input does not carry.
+    const rearmFrom =
+      write.spec === undefined && given.rearmFrom === undefined ? stored.input.rearmFrom : given.rearmFrom;
+    const input: ScheduledRunInput = {
+      ...given,
+      revision,
+      ...(rearmFrom !== undefined ? { rearmFrom } : {}),
+    };
     const payloads = await encodeToPayloads(this.client.options.loadedDataConverter, input);
     const schedule: temporal.api.schedule.v1.ISchedule = {
       ...raw,

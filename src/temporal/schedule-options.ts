@@ -57,6 +57,11 @@ export function searchAttributesOf(input: ScheduledRunInput): SearchAttributePai
   ];
 }
 
+/** `input` with the re-arm point of `compiled`, the spec written with it (see `ScheduledRunInput.rearmFrom`). */
+export function withRearmFrom(input: ScheduledRunInput, compiled: CompiledSchedule): ScheduledRunInput {
+  return { ...input, rearmFrom: compiled.rearmFrom?.toISOString() ?? null };
+}
+
 /** The schedule's note: why it will not fire, or its next occurrence. */
 export function stateNote(compiled: CompiledSchedule): string {
   return compiled.reason ?? `Next occurrence ${compiled.nextOccurrenceAt?.toISOString() ?? 'unknown'}`;

@@ -143,7 +143,6 @@ test('the Web UI shows the schedule with its note and spec, and its run with sta
     const historyPage = await browser.openAndWaitFor('run history', `${runRoute}/history`, [
       'Event History',
       ...eventTypes,
-      'rearmSchedule',
       'dispatchHttp',
       summary ?? 'the summary',
     ]);

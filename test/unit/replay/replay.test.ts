@@ -24,7 +24,7 @@ const files = readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('the recorded histories cover success, refusal, duplicate, cancellation, correlated HTTP dispatch, an abort record and workspace runs', () => {
+test('the recorded histories cover success (with and without a re-arm), refusal, duplicate, cancellation, correlated HTTP dispatch, an abort record and workspace runs', () => {
   expect(files).toEqual([
     'aborted-occurrence.json',
     'cancelled.json',
@@ -32,6 +32,7 @@ test('the recorded histories cover success, refusal, duplicate, cancellation, co
     'failed-404.json',
     'http-correlated-duplicate.json',
     'http-correlated.json',
+    'succeeded-without-rearm.json',
     'succeeded.json',
     'workspace-errored.json',
     'workspace-one-job.json',

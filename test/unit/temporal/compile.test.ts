@@ -153,3 +153,68 @@ test('a rule with no further occurrence compiles paused with its reason', () => 
     windowEnd: null,
   });
 });
+
+describe('the re-arm point (rearmFrom)', () => {
+  test('a native interval spec without an end needs no re-arm', () => {
+    const rule = normalizeRecurrence(
+      {
+        frequency: 'minutely',
+        interval: 1,
+        time_zone: 'UTC',
+        start_date: '2026-11-21',
+        time_of_day: '00:00',
+      },
+      { now: NOW },
+    );
+    expect(compileSchedule(rule, NOW).rearmFrom).toBeNull();
+  });
+
+  test('a native interval spec with an end re-arms at its last occurrence, which pauses it', () => {
+    const rule = normalizeRecurrence(
+      {
+        frequency: 'hourly',
+        interval: 5,
+        time_zone: 'UTC',
+        start_date: '2026-11-21',
+        time_of_day: '01:00',
+        end_date: '2026-11-25',
+      },
+      { now: NOW },
+    );
+    const from = compileSchedule(rule, NOW).rearmFrom;
+    expect(from).not.toBeNull();
+    const before = new Date((from?.getTime() ?? 0) - 1);
+    const last = nextOccurrence(rule, before).at;
+    // The point is the last occurrence or just before it, and after the one before the last.
+    expect(last?.getTime()).toBeGreaterThanOrEqual(from?.getTime() ?? Infinity);
+    expect(last && nextOccurrence(rule, last).at).toBeNull();
+    const previous = nextOccurrences(rule, new Date((last?.getTime() ?? 0) - 6 * 3_600_000), 2)
+      .occurrences[0];
+    expect(previous?.getTime()).toBeLessThan(from?.getTime() ?? 0);
+  });
+
+  test('a window re-arms from its middle instant on, well before it runs dry', () => {
+    const rule = normalizeRecurrence(
+      { frequency: 'daily', interval: 1, time_zone: 'UTC', start_date: '2026-11-22', time_of_day: '09:00' },
+      { now: NOW },
+    );
+    const compiled = compileSchedule(rule, NOW, { minCount: 10, minSpanMs: 0, maxCount: 10 });
+    const instants = nextOccurrences(rule, NOW, 10).occurrences;
+    expect(compiled.rearmFrom).toEqual(instants[4]);
+    expect(compiled.windowEnd).toEqual(instants[9]);
+  });
+
+  test('a window of one instant re-arms at that instant; an empty one never', () => {
+    const rule = normalizeRecurrence(
+      { frequency: 'daily', interval: 1, time_zone: 'UTC', start_date: '2026-11-22', time_of_day: '09:00' },
+      { now: NOW },
+    );
+    const one = compileSchedule(rule, NOW, { minCount: 1, minSpanMs: 0, maxCount: 1 });
+    expect(one.rearmFrom).toEqual(one.windowEnd);
+    const none = normalizeRecurrence(
+      { frequency: 'no_repeat', time_zone: 'UTC', start_date: '2026-11-20', time_of_day: '09:00' },
+      { now: new Date('2026-11-19T00:00:00Z') },
+    );
+    expect(compileSchedule(none, NOW).rearmFrom).toBeNull();
+  });
+});
