@@ -1,0 +1,211 @@
+/**
+ * Fire precision at scale (issue 13, point 1), on demand (not in CI):
+ *
+ *   npm run bench:fire -- --n 100 --aligned [--rounds 3] [--modes product,raw,limit]
+ *   npm run bench:fire -- --n 1000 --spread --dynamic-config worker.schedulerNamespaceStartWorkflowRPS=1000
+ *   npm run bench:fire -- --n 1000 --aligned --worker-env RUNBOOK_SCHEDULER_WORKER_MAX_CACHED_WORKFLOWS=200
+ *
+ * One run starts its own dev server (like the integration tests: free ports, temporary SQLite) and fires the
+ * three ways one after another on it: the product, raw Temporal Schedules, and the server's own limit (see
+ * `bench/fire/modes.ts`). N schedules fire every minute, all on second :00 (`--aligned`) or spread over the
+ * minute (`--spread`, schedule i on second i mod 60), for `--rounds` minutes. A fire's lateness is its arrival
+ * at the local receiver minus its nominal instant. Appends its table to bench/RESULTS.md.
+ */
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { startReceiver, figuresOf, type FireFigures } from './fire/receiver';
+import { runLimit, runProduct, runRaw, until, type ModeContext, type ModeRun } from './fire/modes';
+import { startDevServer } from './fire/processes';
+
+const RESULTS = path.join(__dirname, 'RESULTS.md');
+const MODES = { product: runProduct, raw: runRaw, limit: runLimit } as const;
+type ModeName = keyof typeof MODES;
+
+interface Options {
+  n: number;
+  spread: boolean;
+  rounds: number;
+  drainSeconds: number;
+  modes: ModeName[];
+  dynamicConfig: string[];
+  workerEnv: Record<string, string>;
+  label: string;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const options: Options = {
+    n: 100,
+    spread: false,
+    rounds: 3,
+    drainSeconds: 90,
+    modes: ['product', 'raw', 'limit'],
+    dynamicConfig: [],
+    workerEnv: {},
+    label: '',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const next = () => argv[++i] ?? '';
+    if (flag === '--n') options.n = Number(next());
+    else if (flag === '--aligned') options.spread = false;
+    else if (flag === '--spread') options.spread = true;
+    else if (flag === '--rounds') options.rounds = Number(next());
+    else if (flag === '--drain') options.drainSeconds = Number(next());
+    else if (flag === '--modes') options.modes = next().split(',') as ModeName[];
+    else if (flag === '--dynamic-config') options.dynamicConfig.push(next());
+    else if (flag === '--label') options.label = next();
+    else if (flag === '--worker-env') {
+      const [key, ...value] = next().split('=');
+      options.workerEnv[key ?? ''] = value.join('=');
+    } else throw new Error(`unknown argument ${flag}`);
+  }
+  if (options.modes.some((m) => !(m in MODES))) throw new Error('--modes takes product,raw,limit');
+  return options;
+}
+
+interface ModeResult {
+  readonly mode: ModeName;
+  readonly figures: FireFigures;
+  readonly cpuSeconds: number;
+  readonly cpuMsPerRun: number;
+  readonly rssMaxMb: number;
+  readonly serverCpuSeconds: number;
+  readonly load: string;
+}
+
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+async function runMode(name: ModeName, ctx: ModeContext, options: Options, server: { cpuSeconds(): number }) {
+  const receiver = await startReceiver();
+  const mode: ModeRun = await MODES[name]({ ...ctx, receiverUrl: receiver.url });
+  const instants: number[] = [];
+  for (let round = 0; round < options.rounds; round++)
+    for (let s = 0; s < 60; s++) instants.push(mode.firstMinuteMs + round * 60_000 + s * 1000);
+  const expected = options.n * options.rounds;
+  await until(mode.firstMinuteMs - 2_000);
+  const cpu0 = mode.worker.cpuSeconds();
+  const server0 = server.cpuSeconds();
+  let rssMax = 0;
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, mode.worker.rssMb())), 1000);
+  const lastRound = mode.firstMinuteMs + (options.rounds - 1) * 60_000;
+  await until(lastRound + (options.spread ? 61_000 : 2_000));
+  await mode.stopFiring();
+  const deadline = Date.now() + options.drainSeconds * 1000;
+  while (Date.now() < deadline && figuresOf(receiver.arrivals, instants, expected).missed > 0)
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  clearInterval(sampler);
+  const cpuSeconds = mode.worker.cpuSeconds() - cpu0;
+  const serverCpuSeconds = server.cpuSeconds() - server0;
+  const figures = figuresOf(receiver.arrivals, instants, expected);
+  const load = loadavg();
+  await mode.worker.stop();
+  await mode.cleanup();
+  await receiver.close();
+  const result: ModeResult = {
+    mode: name,
+    figures,
+    cpuSeconds,
+    cpuMsPerRun: (cpuSeconds * 1000) / Math.max(1, figures.delivered),
+    rssMaxMb: rssMax,
+    serverCpuSeconds,
+    load,
+  };
+  console.log(JSON.stringify(result));
+  return result;
+}
+
+const f = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+
+function table(options: Options, results: readonly ModeResult[], started: Date, load0: string): string {
+  const cpus = os.cpus();
+  const rows = results.map(({ mode, figures: r, ...m }) =>
+    [
+      mode,
+      `${r.delivered}/${r.expected}`,
+      f(r.p50),
+      f(r.p95),
+      f(r.p99),
+      f(r.max),
+      r.missed,
+      r.duplicates,
+      f(r.startsPerSecond, 1),
+      f(m.cpuSeconds, 1),
+      f(m.cpuMsPerRun, 1),
+      f(m.rssMaxMb, 0),
+      f(m.serverCpuSeconds, 1),
+      m.load,
+    ].join(' | '),
+  );
+  const flags = [
+    ...options.dynamicConfig.map((d) => `--dynamic-config-value ${d}`),
+    ...Object.entries(options.workerEnv).map(([k, v]) => `${k}=${v}`),
+  ];
+  return [
+    '',
+    `### N = ${options.n} ${options.spread ? 'spread over the minute' : 'aligned on one second'}, ${options.rounds} minutes of fires${options.label ? ` (${options.label})` : ''}`,
+    '',
+    `- Date: ${started.toISOString()}; machine: ${cpus[0]?.model ?? 'unknown'} (${cpus.length} cores, shared), ${os.platform()} ${os.release()}, Node ${process.version}`,
+    `- Load average (1/5/15 min) at start: ${load0}; at the end of each mode: last column`,
+    `- Settings beyond the defaults: ${flags.length ? flags.join(', ') : 'none'}`,
+    '',
+    '| mode | delivered | lateness p50 s | p95 s | p99 s | max s | missed | duplicates | run starts/s | worker CPU s | worker CPU ms/run | worker RSS max MB | server CPU s | load avg |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r} |`),
+    '',
+  ].join('\n');
+}
+
+const METHOD = `
+## Fire precision at scale (issue 13, point 1)
+
+\`npm run bench:fire -- --n <N> --aligned|--spread [--rounds R]\` (\`bench/fire-precision.bench.ts\`, on demand, not in
+CI). Each run starts its own embedded dev server (the temporal CLI's \`server start-dev\`, free ports, temporary
+SQLite, the project's search attributes) and fires three ways, one after another on that server: **product**:
+N minutely schedules created through the product's service, its worker (\`createSchedulerWorker\`, settings from
+the environment) in a child process, dispatching HTTP to a local receiver; **raw**: N \`client.schedule.create\`
+interval schedules of a trivial one-activity workflow that POSTs to the same receiver, worker with SDK defaults;
+**limit**: the same trivial workflow started N times per minute ahead of time with \`startDelay\` to the instant
+(the server's own limit). Lateness = arrival at the receiver - nominal instant (the product's \`triggered_at\`, the
+baseline's instant in its workflow id). Missed = expected fires not delivered by the end of the drain (90 s
+after the last round); duplicates = deliveries with an Idempotency-Key already seen. Run starts/s = deliveries
+over the time from a round's first to its last delivery. Worker CPU = user+system seconds of the worker process
+from 2 s before the first fire to the end of the drain; RSS max sampled every second over that time.
+`;
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const started = new Date();
+  const load0 = loadavg();
+  const server = await startDevServer(options.dynamicConfig);
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: 'default' });
+  const results: ModeResult[] = [];
+  try {
+    for (const mode of options.modes) {
+      const ctx: ModeContext = {
+        address: server.address,
+        client,
+        receiverUrl: '',
+        n: options.n,
+        secondOf: options.spread ? (i) => i % 60 : () => 0,
+        rounds: options.rounds,
+        workerEnv: options.workerEnv,
+      };
+      results.push(await runMode(mode, ctx, options, server));
+    }
+  } finally {
+    await connection.close();
+    await server.stop();
+  }
+  const text = readFileSync(RESULTS, 'utf8');
+  if (!text.includes('## Fire precision at scale')) writeFileSync(RESULTS, `${text.trimEnd()}\n${METHOD}`);
+  appendFileSync(RESULTS, table(options, results, started, load0));
+  console.log(table(options, results, started, load0));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
