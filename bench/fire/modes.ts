@@ -141,7 +141,7 @@ export async function runRaw(ctx: ModeContext): Promise<ModeRun> {
     pool(ids, 8, async (id) => {
       await ctx.client.schedule.getHandle(id).delete();
     });
-  return { firstMinuteMs, worker, stopFiring: stop, cleanup: async () => undefined };
+  return { firstMinuteMs, worker, stopFiring: stop, cleanup: () => Promise.resolve() };
 }
 
 /** The server's own limit: N × rounds trivial workflows started ahead, each delayed to its instant. */
@@ -163,7 +163,7 @@ export async function runLimit(ctx: ModeContext): Promise<ModeRun> {
       startDelay: Math.max(1, at - Date.now()),
     });
   });
-  return { firstMinuteMs, worker, stopFiring: async () => undefined, cleanup: async () => undefined };
+  return { firstMinuteMs, worker, stopFiring: () => Promise.resolve(), cleanup: () => Promise.resolve() };
 }
 
 /** Sleeps until `ms` (epoch). */

@@ -154,6 +154,14 @@ test('a rule with no further occurrence compiles paused with its reason', () => 
   });
 });
 
+/** Daily at 09:00 UTC from the day after {@link NOW}. */
+function dailyAtNine() {
+  return normalizeRecurrence(
+    { frequency: 'daily', interval: 1, time_zone: 'UTC', start_date: '2026-11-22', time_of_day: '09:00' },
+    { now: NOW },
+  );
+}
+
 describe('the re-arm point (rearmFrom)', () => {
   test('a native interval spec without an end needs no re-arm', () => {
     const rule = normalizeRecurrence(
@@ -194,10 +202,7 @@ describe('the re-arm point (rearmFrom)', () => {
   });
 
   test('a window re-arms from its middle instant on, well before it runs dry', () => {
-    const rule = normalizeRecurrence(
-      { frequency: 'daily', interval: 1, time_zone: 'UTC', start_date: '2026-11-22', time_of_day: '09:00' },
-      { now: NOW },
-    );
+    const rule = dailyAtNine();
     const compiled = compileSchedule(rule, NOW, { minCount: 10, minSpanMs: 0, maxCount: 10 });
     const instants = nextOccurrences(rule, NOW, 10).occurrences;
     expect(compiled.rearmFrom).toEqual(instants[4]);
@@ -205,10 +210,7 @@ describe('the re-arm point (rearmFrom)', () => {
   });
 
   test('a window of one instant re-arms at that instant; an empty one never', () => {
-    const rule = normalizeRecurrence(
-      { frequency: 'daily', interval: 1, time_zone: 'UTC', start_date: '2026-11-22', time_of_day: '09:00' },
-      { now: NOW },
-    );
+    const rule = dailyAtNine();
     const one = compileSchedule(rule, NOW, { minCount: 1, minSpanMs: 0, maxCount: 1 });
     expect(one.rearmFrom).toEqual(one.windowEnd);
     const none = normalizeRecurrence(
