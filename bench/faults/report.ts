@@ -45,6 +45,11 @@ export async function waitForDeliveries(
   }
 }
 
+/** Nothing missing, nothing unexpected, and every repeat with its first delivery's Idempotency-Key. */
+export function deliveredExactly(f: DeliveryFigures): boolean {
+  return f.missing.length === 0 && f.repeatsWithAnotherKey === 0 && f.unexpected.length === 0;
+}
+
 /** The rows every delivery check prints. */
 export function figureRows(f: DeliveryFigures): Record<string, string | number> {
   return {
