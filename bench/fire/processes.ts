@@ -1,15 +1,10 @@
 /**
- * Processes of the fire benchmark: the dev server (started like the integration tests: the temporal CLI on free
- * ports with a temporary SQLite file, search attributes through `temporal-dev.sh ensure-search-attributes`) and
- * the worker children, with their CPU time and RSS read from /proc.
+ * Processes of the fire benchmark: the dev server (started as the integration tests start it,
+ * `test/fixtures/dev-server.ts`) and the worker children, with their CPU time and RSS read from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Connection } from '@temporalio/client';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
-import { freePort, resolveTemporalCli, runDevScript, sleep } from '../../test/integration/harness';
+import { readFileSync } from 'node:fs';
+import { startDevServer as startTestDevServer } from '../../test/fixtures/dev-server';
 
 /** A child process with its CPU and memory. */
 export interface Child {
@@ -23,7 +18,7 @@ export interface Child {
 
 const TICKS_PER_SECOND = 100;
 
-function wrap(child: ChildProcess, cleanup: () => void = () => undefined): Child {
+function wrap(child: ChildProcess): Child {
   const pid = child.pid ?? -1;
   return {
     process: child,
@@ -51,7 +46,6 @@ function wrap(child: ChildProcess, cleanup: () => void = () => undefined): Child
         await exited;
         clearTimeout(timer);
       }
-      cleanup();
     },
   };
 }
@@ -61,53 +55,10 @@ export interface DevServer extends Child {
   readonly address: string;
 }
 
-/** Starts the embedded dev server with the given `--dynamic-config-value key=value` flags. */
+/** Starts the embedded dev server (as the tests do) with the given `--dynamic-config-value key=value` flags. */
 export async function startDevServer(dynamicConfig: readonly string[]): Promise<DevServer> {
-  const cli = resolveTemporalCli();
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rbs-fire-bench-'));
-  const address = `127.0.0.1:${port}`;
-  const args = [
-    'server',
-    'start-dev',
-    '--headless',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--http-port',
-    String(await freePort()),
-    '--namespace',
-    'default',
-    '--db-filename',
-    path.join(dir, 'temporal.db'),
-    '--log-format',
-    'text',
-    '--log-level',
-    'error',
-    '--dynamic-config-value',
-    'system.forceSearchAttributesCacheRefreshOnRead=true',
-    ...dynamicConfig.flatMap((value) => ['--dynamic-config-value', value]),
-    ...CUSTOM_SEARCH_ATTRIBUTES.flatMap(({ name, type }) => ['--search-attribute', `${name}=${type}`]),
-  ];
-  const child = spawn(cli, args, { stdio: 'ignore' });
-  const server = wrap(child, () => rmSync(dir, { recursive: true, force: true }));
-  for (let waited = 0; ; waited += 250) {
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      await connection.workflowService.describeNamespace({ namespace: 'default' });
-      await connection.close();
-      break;
-    } catch (err) {
-      if (waited > 60_000 || child.exitCode !== null) {
-        await server.stop();
-        throw err;
-      }
-      await sleep(250);
-    }
-  }
-  runDevScript(['ensure-search-attributes'], { TEMPORAL_CLI: cli, TEMPORAL_ADDRESS: address });
-  return { ...server, address };
+  const server = await startTestDevServer({ dynamicConfig });
+  return { ...wrap(server.child), address: server.address, stop: () => server.stop() };
 }
 
 /** Starts `node --import tsx <script> ...args` with `env` over this process's environment; waits for a line. */
