@@ -1,7 +1,7 @@
 /**
  * Records the event histories of real scheduled runs as JSON fixtures for the replay test
  * (`test/unit/replay/replay.test.ts`, FEATURES.md E2): a dispatch that succeeds after a retried 503, one refused
- * with 404, a cancelled one, a duplicate for a still running workflow target, and an HTTP dispatch correlated
+ * with 404, a cancelled one (also one cancelled through the product, told who cancelled it), a duplicate for a still running workflow target, and an HTTP dispatch correlated
  * by its job context identifier with the duplicate it refused; the abort record of an aborted occurrence; and a
  * run of a schedule that carries its re-arm point, fired before it (no re-arm).
  *
@@ -24,6 +24,7 @@ import { Worker } from '@temporalio/worker';
 import type { DispatchTarget } from '../src/catalog/model';
 import { abortQueuedOccurrence, AbortReasons } from '../src/instances/abort';
 import { occurrenceWorkflowId } from '../src/instances/abort-record';
+import { cancelRun } from '../src/instances/resubmit';
 import { connectWorker } from '../src/temporal/connection';
 import { TemporalScheduleGateway } from '../src/temporal/schedule-gateway';
 import { scheduleIdFor } from '../src/temporal/schedule-ids';
@@ -105,6 +106,15 @@ async function main(): Promise<void> {
       await waitFor(() => receiver.requests.length > 0 || undefined);
       await slow.cancel();
       await record('cancelled', slow);
+    }
+    if (wanted('cancelled-by-user')) {
+      // Cancelled through the product: the run is told who first, and records it in its memo.
+      receiver.script({ status: 200, delayMs: 20_000 });
+      const seen = receiver.requests.length;
+      const slow = await fireNow(scheduler, solution, http);
+      await waitFor(() => receiver.requests.length > seen || undefined);
+      await cancelRun(client, slow.workflowId, 'alice', `${AbortReasons.cancelled} by alice`);
+      await record('cancelled-by-user', slow);
     }
     if (wanted('http-correlated-duplicate')) {
       // With an identifier, the POST runs in a correlated child workflow; a second fire meanwhile is a duplicate.

@@ -139,19 +139,20 @@ function serviceCallOf(command: ServiceCommand, values: Values): ServiceCall {
   const handler = COMMAND_HANDLERS[command];
   if (handler) return handler(values);
   const call = builtInCallOf(command, values);
-  return async (app, principal) => await call(app.service, principal.solution);
+  return async (app, principal) => await call(app.service, principal.solution, principal.user);
 }
 
-/** A built-in command's call, on the service and a solution. */
+/** A built-in command's call, on the service and a solution, as the CLI's user. */
 function builtInCallOf(
   command: string,
   values: Values,
-): (service: SchedulerService, solution: string) => Promise<Outcome> {
+): (service: SchedulerService, solution: string, user: string) => Promise<Outcome> {
   const ref = { schedule_reference: values.reference };
   switch (command) {
     case Command.Create: {
       const input = parseJson(command, 'input', values.input);
-      return async (s, solution) => ({ json: await s.createSchedule(solution, input) });
+      // The CLI's user submits the schedule's runs, as the HTTP API's caller does (FEATURES.md B8).
+      return async (s, solution, user) => ({ json: await s.createSchedule(solution, input, user) });
     }
     case Command.Update: {
       const input = parseJson(command, 'input', values.input);

@@ -25,6 +25,8 @@ import {
   type ScheduledRunInput,
 } from '../src/temporal/run-input';
 import { INSTANCE_STATUS } from '../src/temporal/search-attributes';
+import { AbortReasons } from '../src/instances/abort-record';
+import { MAX_CANCELLED_BY_CHARS, type CancelledBy } from '../src/instances/cancel-signal';
 
 /** Marks runs that upsert `RunbookInstanceStatus`. */
 export const INSTANCE_STATUS_PATCH = 'instance-status';
@@ -94,8 +96,8 @@ export function upsertInstanceMemo(
   payload: DispatchPayload,
   key: string,
   jobContextIdentifier: string | null,
-): void {
-  if (!patched(INSTANCE_STATUS_PATCH)) return;
+): InstanceMemoFields | undefined {
+  if (!patched(INSTANCE_STATUS_PATCH)) return undefined;
   const business: Record<string, string> = {};
   if (jobContextIdentifier !== null) business.job_context_identifier = jobContextIdentifier;
   for (const name of input.businessIdentifierKeys ?? []) {
@@ -104,14 +106,45 @@ export function upsertInstanceMemo(
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     business[name] = text.slice(0, MAX_BUSINESS_IDENTIFIER_CHARS);
   }
-  upsertMemo({
-    instance: {
-      type: instanceTypeOf(input),
-      submitter: submitterOf(input),
-      triggered_at: payload.triggered_at,
-      idempotency_key: key,
-      business_identifiers: business,
-      resubmitted_from: input.resubmittedFrom ?? null,
-    },
-  });
+  const instance: InstanceMemoFields = {
+    type: instanceTypeOf(input),
+    submitter: submitterOf(input),
+    triggered_at: payload.triggered_at,
+    idempotency_key: key,
+    business_identifiers: business,
+    resubmitted_from: input.resubmittedFrom ?? null,
+  };
+  upsertMemo({ instance });
+  return instance;
+}
+
+/** The run's memo `instance`, as {@link upsertInstanceMemo} writes it. */
+export type InstanceMemoFields = Record<string, unknown>;
+
+/** Marks runs that record who cancelled them in their memo. */
+export const CANCELLED_BY_PATCH = 'cancelled-by-in-memo';
+
+/**
+ * Records in the memo that the run was cancelled, and by whom when the cancel named its user (see
+ * `CANCELLED_BY_SIGNAL`); the listing shows it as the instance's `aborted`. Runs recorded before it
+ * record nothing.
+ */
+export function recordCancellation(
+  instance: InstanceMemoFields | undefined,
+  cancelledBy: CancelledBy | undefined,
+): void {
+  if (instance === undefined || !patched(CANCELLED_BY_PATCH)) return;
+  const aborted = cancelledBy ?? { reason: AbortReasons.cancelled, by: null };
+  upsertMemo({ instance: { ...instance, aborted: { reason: aborted.reason, by: aborted.by } } });
+}
+
+/**
+ * The user a `CANCELLED_BY_SIGNAL` names, or undefined when its argument is not one (anyone with namespace
+ * access can send it, so it is bounded and checked).
+ */
+export function cancelledByOf(raw: unknown): CancelledBy | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { by, reason } = raw as Record<string, unknown>;
+  if (typeof by !== 'string' || typeof reason !== 'string' || by === '') return undefined;
+  return { by: by.slice(0, MAX_CANCELLED_BY_CHARS), reason: reason.slice(0, MAX_CANCELLED_BY_CHARS) };
 }

@@ -14,6 +14,8 @@ import {
   WorkflowIdReusePolicy,
   log,
   proxyActivities,
+  defineSignal,
+  setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -21,7 +23,14 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type * as activities from '../activities';
 import { dispatchHttpActivity, httpDispatchWorkflow } from './http-dispatch';
-import { dispatchWithVisibleBackoff, markStatus, upsertInstanceMemo } from './instance-status';
+import {
+  cancelledByOf,
+  dispatchWithVisibleBackoff,
+  markStatus,
+  recordCancellation,
+  upsertInstanceMemo,
+} from './instance-status';
+import { CANCELLED_BY_SIGNAL, type CancelledBy } from '../src/instances/cancel-signal';
 import { InstanceStatus } from '../src/instances/status';
 import {
   buildDispatchPayload,
@@ -116,6 +125,11 @@ export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise
     });
   }
   const input = checked.input;
+  // A cancel names its user first (the cancel request's reason is not readable here).
+  let cancelledBy: CancelledBy | undefined;
+  setHandler(defineSignal<[unknown]>(CANCELLED_BY_SIGNAL), (raw) => {
+    cancelledBy = cancelledByOf(raw) ?? cancelledBy;
+  });
   // A resubmitted instance dispatches its original occurrence again, under a key of its own.
   const triggeredAt = input.triggeredAt !== undefined ? new Date(input.triggeredAt) : occurrenceInstant();
   const payload = buildDispatchPayload(input.requestBody, input.reference, triggeredAt, runContextOf(input));
@@ -148,7 +162,7 @@ export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise
   if (identifier !== null) upsertSearchAttributes([{ key: JOB_CONTEXT, value: identifier }]);
 
   markStatus(InstanceStatus.InProgress);
-  upsertInstanceMemo(input, payload, key, identifier);
+  const memo = upsertInstanceMemo(input, payload, key, identifier);
   log.info('Scheduled run started processing', { idempotency_key: key });
   let result: ScheduledRunResult;
   try {
@@ -161,7 +175,8 @@ export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise
       // An operator cancelled the run: not a dispatch failure, so nothing is recorded on the schedule.
       upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'cancelled' }]);
       markStatus(InstanceStatus.Aborted);
-      log.info('Scheduled run cancelled', { idempotency_key: key });
+      recordCancellation(memo, cancelledBy);
+      log.info('Scheduled run cancelled', { idempotency_key: key, by: cancelledBy?.by ?? null });
       await rearmed;
       throw err;
     }

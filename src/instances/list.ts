@@ -18,6 +18,7 @@ import {
 import { ABORTED_OCCURRENCE_WORKFLOW, occurrenceWorkflowId } from './abort-record';
 import { queuedOccurrenceOf } from './abort';
 import { InstanceStatus } from './status';
+import { ScheduleState, scheduleState } from '../operations/lifecycle';
 
 /** Most executions one listing reads from visibility. */
 export const MAX_SCANNED_INSTANCES = 10_000;
@@ -115,8 +116,12 @@ function viewOf(info: WorkflowExecutionInfo): InstanceView {
   };
 }
 
-/** The instance a schedule has queued (`Queued`, or `Paused` while it is paused), or undefined. */
+/**
+ * The instance a schedule has queued (`Queued`, or `Paused` while it is paused), or undefined: a `Stopped`
+ * schedule queues nothing (Stop aborted its queued instance; Start queues the next one from then).
+ */
 export function queuedInstance(stored: StoredSchedule, now: Date): InstanceView | undefined {
+  if (scheduleState(stored.paused, stored.input, undefined) === ScheduleState.Stopped) return undefined;
   const occurrence = queuedOccurrenceOf(stored, now);
   if (occurrence === null) return undefined;
   return {

@@ -11,6 +11,7 @@ import { formatUtcSeconds, idempotencyKey } from '../dispatch/payload';
 import { InstanceType, WorkflowType, type ScheduledRunInput } from '../temporal/run-input';
 import { searchAttributesOf } from '../temporal/schedule-options';
 import { SCHEDULED_START_TIME } from '../temporal/search-attributes';
+import { CANCELLED_BY_SIGNAL, type CancelledBy } from './cancel-signal';
 
 /** The run input a run was started with. */
 export async function startInputOf(client: Client, workflowId: string): Promise<ScheduledRunInput> {
@@ -60,8 +61,18 @@ export async function resubmitRun(
   return id;
 }
 
-/** Cancels a running run, recording who asked in the cancel request's reason (its history shows it). */
-export async function cancelRun(client: Client, workflowId: string, reason: string): Promise<void> {
+/**
+ * Cancels a running run as `user`: first signals who (the run records it in its memo, so the instance shows
+ * `aborted.by`), then requests the cancel with the reason (its history shows it too).
+ */
+export async function cancelRun(
+  client: Client,
+  workflowId: string,
+  user: string,
+  reason: string,
+): Promise<void> {
+  const cancelledBy: CancelledBy = { by: user, reason };
+  await client.workflow.getHandle(workflowId).signal(CANCELLED_BY_SIGNAL, cancelledBy);
   await client.workflowService.requestCancelWorkflowExecution({
     namespace: client.options.namespace,
     workflowExecution: { workflowId },

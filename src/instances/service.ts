@@ -118,7 +118,12 @@ export class InstanceService {
     if (view.status !== InstanceStatus.InProgress && view.status !== InstanceStatus.Blocked) {
       throw new ScheduleActionError(Messages.notCancellable(view.status), ActionErrorCode.Conflict);
     }
-    await cancelRun(this.deps.client, view.instance_id, `${AbortReasons.cancelled} by ${principal.user}`);
+    await cancelRun(
+      this.deps.client,
+      view.instance_id,
+      principal.user,
+      `${AbortReasons.cancelled} by ${principal.user}`,
+    );
     return { success: true };
   }
 

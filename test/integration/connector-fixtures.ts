@@ -30,6 +30,8 @@ export interface DynamicRunbookOptions {
   readonly jobContextIdentifierPath?: string;
   /** The runbook's declared schedule parameters; none by default. */
   readonly parameters?: readonly { readonly name: string; readonly default: string }[];
+  /** The `request_body` keys the runbook declares as business identifiers; none by default. */
+  readonly businessIdentifiers?: readonly string[];
 }
 
 /** Registers a Dynamic Scheduler runbook of the solution dispatching to `target`; returns its uuid. */
@@ -52,6 +54,7 @@ export async function registerDynamicRunbook(
     },
     target,
     ...(options.parameters ? { parameters: options.parameters } : {}),
+    ...(options.businessIdentifiers ? { business_identifiers: options.businessIdentifiers } : {}),
   });
   return uuid;
 }
@@ -158,7 +161,7 @@ export interface ConnectorWorld {
   readonly service: SchedulerService;
   readonly client: Client;
   /** Registers a Dynamic Scheduler runbook of the solution dispatching to the receiver; returns its uuid. */
-  dynamicRunbook(solution: string): Promise<string>;
+  dynamicRunbook(solution: string, options?: DynamicRunbookOptions): Promise<string>;
   /** The receiver's requests whose A3 body carries the reference, in arrival order. */
   requestsFor(reference: string): RecordedRequest[];
   /** Creates a {@link SEED_WEEKLY} schedule of the reference for the runbook. */
@@ -198,8 +201,13 @@ export function useConnectorWorld(options: SchedulerFixtureOptions = {}): Connec
     get client() {
       return world.scheduler.app.client;
     },
-    dynamicRunbook: (solution) =>
-      registerDynamicRunbook(world.service, solution, { kind: 'http', url: `${world.receiver.url}/runbook` }),
+    dynamicRunbook: (solution, options) =>
+      registerDynamicRunbook(
+        world.service,
+        solution,
+        { kind: 'http', url: `${world.receiver.url}/runbook` },
+        options,
+      ),
     requestsFor: (reference) =>
       world.receiver.requests.filter(
         (r) =>

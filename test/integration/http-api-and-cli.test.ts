@@ -9,6 +9,7 @@ import path from 'node:path';
 import { startHttpApi, type RunningHttpApi } from '../../src/api/http-api';
 import { parseTokens } from '../../src/config';
 import { TriggerTemplate } from '../../src/catalog/model';
+import { scheduleIdFor } from '../../src/temporal/schedule-ids';
 import { uniqueId } from './harness';
 import { startScheduler, type SchedulerFixture } from './scheduler-fixture';
 
@@ -199,7 +200,11 @@ describe('CLI', () => {
     const result = spawnSync(process.execPath, [BIN, ...args], {
       encoding: 'utf8',
       timeout: 60_000,
-      env: { ...process.env, RUNBOOK_SCHEDULER_DATA_DIR: scheduler.settings.dataDir },
+      env: {
+        ...process.env,
+        RUNBOOK_SCHEDULER_DATA_DIR: scheduler.settings.dataDir,
+        RUNBOOK_SCHEDULER_USER: 'carol',
+      },
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
@@ -220,6 +225,12 @@ describe('CLI', () => {
         schedule_reference: reference,
         next_occurrence_errors: null,
       });
+      // The CLI's user is the schedule's submitting user, as the HTTP API's caller is.
+      const stored = await scheduler.app.client.schedule
+        .getHandle(scheduleIdFor(solutionA, reference))
+        .describe();
+      const action: unknown = stored.action.type === 'startWorkflow' ? stored.action.args?.[0] : undefined;
+      expect(action).toMatchObject({ submittedBy: 'carol' });
 
       const got = cli('get', '--solution', solutionA, '--reference', reference);
       expect(got.status).toBe(0);

@@ -71,7 +71,7 @@ async function reaches(reference: string, id: string, status: string): Promise<v
 
 test('every status is reached, read through the HTTP API and the CLI', async () => {
   const reference = uniqueId('ref');
-  const runbook = await world.dynamicRunbook(solution);
+  const runbook = await world.dynamicRunbook(solution, { businessIdentifiers: ['order', 'absent'] });
   const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   await world.service.createSchedule(solution, {
     runbook_uuid: runbook,
@@ -135,7 +135,8 @@ test('every status is reached, read through the HTTP API and the CLI', async () 
     await reaches(reference, slow.workflowId, 'In progress');
     await reaches(reference, slow.workflowId, 'Succeeded');
     const succeeded = (await instances(reference, '?status=Succeeded'))[0]!;
-    expect(succeeded).toMatchObject({ instance_id: slow.workflowId, business_identifiers: {} });
+    // The runbook declares `order` and `absent` business identifiers: the body's value of each it has.
+    expect(succeeded).toMatchObject({ instance_id: slow.workflowId, business_identifiers: { order: 'A-1' } });
     expect(succeeded.duration_ms).toBeGreaterThanOrEqual(4000);
 
     // Errored: a 404 refusal.
@@ -153,6 +154,16 @@ test('every status is reached, read through the HTTP API and the CLI', async () 
     );
     expect(cancelled).toEqual({ status: 200, json: { success: true } });
     await reaches(reference, failing.workflowId, 'Aborted');
+    await waitFor(
+      async () =>
+        (await instances(reference)).find((v) => v.instance_id === failing.workflowId)?.aborted?.by ===
+        'alice',
+      { description: 'the cancelled run names who cancelled it' },
+    );
+    expect((await instances(reference)).find((v) => v.instance_id === failing.workflowId)?.aborted).toEqual({
+      reason: 'Scheduled run cancelled by alice',
+      by: 'alice',
+    });
 
     // Resubmitted: the original reads so; the new one links back, same triggered_at, a key of its own.
     world.receiver.script(200);

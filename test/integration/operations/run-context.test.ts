@@ -29,7 +29,7 @@ beforeAll(async () => {
     parseTokens(`${alice}=${solution}:alice,${admin}=${solution}:root:ServiceAdministrator`),
     0,
     '127.0.0.1',
-    { operations: scheduler.app.operations },
+    { operations: scheduler.app.operations, instances: scheduler.app.instances },
   );
   base = `http://127.0.0.1:${api.port}/v1`;
 });
@@ -102,6 +102,8 @@ test('Run now: an instance of its own, submitted by the caller, with the values 
   const [request] = await waitFor(() => (requestsTo(path).length > 0 ? requestsTo(path) : undefined));
   const { triggered_at: triggeredAt, ...rest } = request?.body as { triggered_at: string };
   expect(triggeredAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+  // A key of its own: a scheduled fire of the same second (whose key ends with the second) is another delivery.
+  expect(request?.headers['idempotency-key']).toMatch(new RegExp(`/${triggeredAt}/run-now-\\d{8}T\\d{9}Z$`));
   // The A3 fields unchanged, the run context beside them.
   expect(rest).toEqual({
     body: { tenant_id: '42', schedule_reference: reference },
@@ -169,6 +171,17 @@ test('Stop, then Start with new values as another user: fires again from now, ca
     );
     const stoppedAt = Date.now();
     const seen = requestsTo(path).length;
+    // Stopped queues nothing: its queued instance was aborted by the Stop, and none replaces it.
+    const views = await waitFor(async () => {
+      const listed = await call('GET', `/schedules/${reference}/instances?page_size=100`, alice);
+      const all = listed.json.instances as Array<{ status: string; aborted: unknown }>;
+      return all.some((v) => v.status === 'Aborted') ? all : undefined;
+    });
+    expect(views.filter((v) => v.status === 'Queued' || v.status === 'Paused')).toEqual([]);
+    expect(views.filter((v) => v.status === 'Aborted').map((v) => v.aborted)).toContainEqual({
+      reason: 'Instance aborted as schedule was stopped by alice',
+      by: 'alice',
+    });
 
     // Let an occurrence pass while stopped: none is dispatched.
     await sleep(70_000);

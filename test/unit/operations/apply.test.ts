@@ -1,6 +1,7 @@
 /** What each schedule operation writes (FEATURES.md B1, B3, B8), pure. */
 import { lifecycleChange, type ScheduleOperationInput } from '../../../src/operations/apply';
 import { runNowInput } from '../../../src/operations/run-now';
+import { idempotencyKey } from '../../../src/dispatch/payload';
 import { normalizeRecurrence } from '../../../src/recurrence';
 import { DEFAULT_DISPATCH_RETRY } from '../../../src/config';
 import {
@@ -86,15 +87,25 @@ test('an operation already recorded (its activity retried after a write that too
 
 test("a Run now input is the schedule's, typed RunNow, submitted by the caller, without the schedule's bookkeeping", () => {
   const scheduled = { ...INPUT, lifecycle: { operations: [RECORD(ScheduleOperationKind.Pause)] } };
-  const input = runNowInput(scheduled, 'dave', { region: 'ap' });
+  const input = runNowInput(scheduled, 'dave', { region: 'ap' }, AT);
   expect(input).toEqual({
     ...INPUT,
     revision: undefined,
     instanceType: InstanceType.RunNow,
     submittedBy: 'dave',
     parameters: { region: 'ap' },
+    triggeredAt: '2026-12-02T04:00:05Z',
+    idempotencyKey: 'rbs:acme:daily/g1/2026-12-02T04:00:05Z/run-now-20261202T040005000Z',
   });
   expect(input).not.toHaveProperty('lifecycle');
   expect(input).not.toHaveProperty('revision');
-  expect(runNowInput(INPUT, 'dave', undefined)).not.toHaveProperty('parameters');
+  expect(runNowInput(INPUT, 'dave', undefined, AT)).not.toHaveProperty('parameters');
+});
+
+test('a Run now in the same second as a scheduled fire has a key of its own, and two Run nows differ', () => {
+  const fireKey = idempotencyKey(INPUT.scheduleId, INPUT.generation, AT);
+  const first = runNowInput(INPUT, 'dave', undefined, AT).idempotencyKey;
+  const second = runNowInput(INPUT, 'dave', undefined, new Date(AT.getTime() + 1)).idempotencyKey;
+  expect(first).not.toBe(fireKey);
+  expect(second).not.toBe(first);
 });

@@ -24,9 +24,10 @@ const files = readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('the recorded histories cover success (with and without a re-arm), refusal, duplicate, cancellation, correlated HTTP dispatch, an abort record and workspace runs', () => {
+test('the recorded histories cover success (with and without a re-arm), refusal, duplicate, cancellation (also naming who cancelled), correlated HTTP dispatch, an abort record and workspace runs', () => {
   expect(files).toEqual([
     'aborted-occurrence.json',
+    'cancelled-by-user.json',
     'cancelled.json',
     'duplicate.json',
     'failed-404.json',
