@@ -114,8 +114,8 @@ export class TemporalScheduleGateway implements ScheduleGateway {
 
   async replace(input: ScheduledRunInput, now: Date): Promise<CompiledSchedule> {
     const compiled = compileSchedule(input.recurrence, now, this.window);
-    const written = await this.write(input.scheduleId, () => ({
-      input: withRearmFrom(input, compiled),
+    const written = await this.write(input.scheduleId, (stored) => ({
+      input: withRearmFrom(sameGeneration(stored, input), compiled),
       spec: encodeScheduleSpec(compiled.spec),
       state: { paused: compiled.paused, notes: stateNote(compiled) },
     }));
@@ -125,7 +125,9 @@ export class TemporalScheduleGateway implements ScheduleGateway {
   }
 
   async updateRunInput(input: ScheduledRunInput): Promise<void> {
-    const written = await this.write(input.scheduleId, () => ({ input }));
+    const written = await this.write(input.scheduleId, (stored) => ({
+      input: sameGeneration(stored, input),
+    }));
     if (!written) throw new ScheduleNotFoundError(input.scheduleId);
   }
 
@@ -360,4 +362,15 @@ export class TemporalScheduleGateway implements ScheduleGateway {
       throw translateTemporalError(err, stored.scheduleId);
     }
   }
+}
+
+/**
+ * The caller's run input, if it is of the schedule's generation. A reference deleted and created again since the
+ * caller read it is another schedule: writing the old one's input into it would give its runs the old generation's
+ * keys and body, so the change is refused as for a deleted schedule.
+ * @throws {@link ScheduleNotFoundError} when the generations differ.
+ */
+function sameGeneration(stored: StoredSchedule, input: ScheduledRunInput): ScheduledRunInput {
+  if (stored.memo.generation !== input.generation) throw new ScheduleNotFoundError(input.scheduleId);
+  return input;
 }

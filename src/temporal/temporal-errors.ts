@@ -86,6 +86,9 @@ export function translateTemporalError(err: unknown, scheduleId = ''): unknown {
   if (err instanceof TemporalScheduleNotFoundError) return new ScheduleNotFoundError(scheduleId);
   const code = grpcCodeOf(err);
   if (code === GrpcStatus.NotFound && scheduleId) return new ScheduleNotFoundError(scheduleId);
+  if (code === GrpcStatus.FailedPrecondition && scheduleId && isClosedScheduler(err)) {
+    return new ScheduleNotFoundError(scheduleId);
+  }
   const reason = code === undefined ? undefined : UNAVAILABLE_REASONS[code];
   if (reason) return new UnavailableError(Dependency.Temporal, reason, { cause: err });
   if (isConnectionFailure(err)) {
@@ -101,6 +104,16 @@ export async function translating<T>(scheduleId: string, call: () => Promise<T>)
   } catch (err) {
     throw translateTemporalError(err, scheduleId);
   }
+}
+
+/**
+ * A schedule deleted a moment ago: its scheduler workflow closed while the call was on its way (a describe then
+ * answers `FAILED_PRECONDITION: Workflow execution closed before WorkflowTaskStarted event`).
+ */
+function isClosedScheduler(err: unknown): boolean {
+  const text =
+    err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause)}` : String(err);
+  return /workflow execution (closed|already completed)/i.test(text);
 }
 
 /** Errors of a connection that could not be made at all (refused, unresolvable, TLS handshake). */

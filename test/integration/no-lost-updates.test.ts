@@ -167,3 +167,35 @@ test('every Update Schedule that answers success is in place, while re-arms keep
     await rearmers[0]!.delete(scheduleId);
   }
 });
+
+test('an update read before its reference was deleted and created again never writes into the new schedule', async () => {
+  const catalog = new MemoryCatalog();
+  const gateway = new TemporalScheduleGateway(t.client, uniqueId('idle'), WINDOW);
+  const service = new SchedulerService({ catalog, gateway });
+  const solution = uniqueId('sol');
+  const { reference, scheduleId } = await createMinutely(service, catalog, solution);
+  try {
+    // What a slow Update Schedule read, then lost the race to a Delete and a Create of the same reference.
+    const old = (await gateway.get(scheduleId))!;
+    await service.deleteSchedule(solution, { schedule_reference: reference });
+    await service.createSchedule(solution, {
+      runbook_uuid: old.input.runbookUuid,
+      schedule_reference: reference,
+      schedule: minutely(3),
+    });
+    const fresh = (await gateway.get(scheduleId))!;
+    expect(fresh.memo.generation).not.toBe(old.memo.generation);
+
+    await expect(
+      gateway.replace({ ...old.input, recurrence: fresh.input.recurrence }, new Date()),
+    ).rejects.toThrow(`Schedule ${scheduleId} not found`);
+    await expect(gateway.updateRunInput({ ...old.input })).rejects.toThrow(
+      `Schedule ${scheduleId} not found`,
+    );
+    const after = (await gateway.get(scheduleId))!;
+    expect(after.input.generation).toBe(fresh.memo.generation);
+    expect(after.input.revision).toBe(fresh.input.revision);
+  } finally {
+    await gateway.delete(scheduleId);
+  }
+});

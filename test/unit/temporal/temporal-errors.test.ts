@@ -31,6 +31,19 @@ test('an id that is taken and a schedule that is gone become the product errors,
   );
 });
 
+test('a schedule whose scheduler workflow closed as the call arrived (deleted a moment ago) is gone', () => {
+  const closed = new ServiceError('Failed to describe schedule', {
+    cause: grpcError(
+      status.FAILED_PRECONDITION,
+      'Workflow execution closed before WorkflowTaskStarted event',
+    ),
+  });
+  expect(translateTemporalError(closed, 'rbs:a:b')).toBeInstanceOf(ScheduleNotFoundError);
+  // Other preconditions are not a missing schedule.
+  const other = grpcError(status.FAILED_PRECONDITION, 'namespace is not active');
+  expect(translateTemporalError(other, 'rbs:a:b')).toBe(other);
+});
+
 test.each([
   [status.UNAVAILABLE, 'Temporal is unavailable: the server did not answer'],
   [status.DEADLINE_EXCEEDED, 'Temporal is unavailable: the request timed out'],
