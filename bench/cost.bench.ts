@@ -19,7 +19,7 @@ import type { Client } from '@temporalio/client';
 import { TriggerTemplate } from '../src/catalog/model';
 import { scheduleIdFor } from '../src/temporal/schedule-ids';
 import { numberFlags, sleep, startScene } from './faults/scene';
-import { productOf } from './faults/schedules';
+import { minutelyFrom, productOf } from './faults/schedules';
 import { startChild } from './fire/processes';
 import { minuteAfter } from './fire/modes';
 
@@ -118,7 +118,6 @@ async function main(): Promise<void> {
       business_identifiers: ['order'],
     });
     const first = minuteAfter(20_000);
-    const at = new Date(first).toISOString();
     const product: Side = {
       name: 'product',
       scheduleIds: [],
@@ -131,13 +130,7 @@ async function main(): Promise<void> {
       await app.service.createSchedule(scene.solution, {
         runbook_uuid: uuid,
         schedule_reference: reference,
-        schedule: {
-          frequency: 'minutely',
-          interval: 1,
-          time_zone: 'UTC',
-          start_date: at.slice(0, 10),
-          time_of_day: at.slice(11, 19),
-        },
+        schedule: minutelyFrom(new Date(first)),
         request_body: { order: `A-${i}`, tenant_id: '42' },
       });
       const id = scheduleIdFor(scene.solution, reference);

@@ -24,6 +24,18 @@ export async function productOf(scene: Scene): Promise<App> {
 
 const MINUTE_MS = 60_000;
 
+/** A minutely rule (UTC) whose first occurrence is `at`, in the Create Schedule input's form. */
+export function minutelyFrom(at: Date) {
+  const iso = at.toISOString();
+  return {
+    frequency: 'minutely',
+    interval: 1,
+    time_zone: 'UTC',
+    start_date: iso.slice(0, 10),
+    time_of_day: iso.slice(11, 19),
+  };
+}
+
 /** Creates `count` minutely schedules whose first fires are `leadS` seconds from now, `offsetS` apart. */
 export async function createMinutely(
   app: App,
@@ -47,13 +59,7 @@ export async function createMinutely(
     await app.service.createSchedule(scene.solution, {
       runbook_uuid: uuid,
       schedule_reference: reference,
-      schedule: {
-        frequency: 'minutely',
-        interval: 1,
-        time_zone: 'UTC',
-        start_date: at.toISOString().slice(0, 10),
-        time_of_day: at.toISOString().slice(11, 19),
-      },
+      schedule: minutelyFrom(at),
     });
     watched.push({ reference, path, firstMs: at.getTime() });
   }
