@@ -25,7 +25,12 @@ import {
   type EgressPolicy,
 } from '../src/dispatch/egress';
 import { targetHeaderProblems } from '../src/dispatch/headers';
-import type { DispatchPayload } from '../src/dispatch/payload';
+import {
+  recordedAnswer,
+  requestHeaders,
+  type HttpDispatchRequest,
+  type RunbookAnswer,
+} from '../src/dispatch/request';
 import {
   classifyHttpStatus,
   dispatchFailureMessage,
@@ -34,13 +39,9 @@ import {
 } from '../src/dispatch/outcome';
 
 /** Input of the `dispatchHttp` activity. */
-export interface HttpDispatchInput {
-  readonly url: string;
-  readonly headers: Record<string, string>;
-  readonly payload: DispatchPayload;
-  readonly idempotencyKey: string;
-  readonly jobContextIdentifier: string | null;
-}
+export type HttpDispatchInput = HttpDispatchRequest;
+
+export { requestHeaders } from '../src/dispatch/request';
 
 /** Per-attempt deadline of one POST, from connecting to the end of the answer's body. */
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -67,9 +68,10 @@ export interface HttpDispatchOptions {
   readonly resolve?: Resolve;
 }
 
-/** Success of one dispatch. */
+/** Success of one dispatch: the status, and the answer as the run's history keeps it (FEATURES.md B7). */
 export interface HttpDispatchResult {
   readonly status: number;
+  readonly answer: RunbookAnswer;
 }
 
 /**
@@ -104,17 +106,16 @@ export function createDispatchHttp(
     if (literalDenial !== undefined) throw refusedByPolicy(ctx, literalDenial);
 
     const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_INTERVAL_MS);
-    let status: number;
-    let statusText: string;
+    let answer: RunbookAnswer;
     try {
-      ({ status, statusText } = await post(url, {
+      answer = await post(url, {
         headers: Object.fromEntries(requestHeaders(input)),
         body: JSON.stringify(input.payload),
         lookup: guardedLookup(policy, port, resolve),
         timeoutMs,
         maxResponseBytes,
         cancellation: ctx.cancellationSignal,
-      }));
+      });
     } catch (err) {
       if (ctx.cancellationSignal.aborted) throw cancelled(ctx);
       if (err instanceof EgressRefusedError) throw refusedByPolicy(ctx, err.rule);
@@ -127,32 +128,16 @@ export function createDispatchHttp(
     } finally {
       clearInterval(beat);
     }
+    const { status } = answer;
     const verdict = classifyHttpStatus(status);
-    if (verdict === HttpVerdict.Success) return { status };
+    if (verdict === HttpVerdict.Success) return { status, answer };
     throw ApplicationFailure.create({
       message: dispatchFailureMessage(status),
       type: verdict === HttpVerdict.Retry ? 'RunbookDispatchRetryable' : 'RunbookDispatchRefused',
       nonRetryable: verdict !== HttpVerdict.Retry,
-      details: [{ status, cause: `HTTP ${status} ${statusText}`.trim() }],
+      details: [{ status, cause: `HTTP ${status} ${answer.status_text}`.trim(), answer }],
     });
   };
-}
-
-/**
- * The POST's headers: the target's own, then the platform's, which win whatever the case the target spelled a
- * name in (a plain object would send `Idempotency-Key` and `idempotency-key` joined into one value).
- */
-export function requestHeaders(input: HttpDispatchInput): Headers {
-  const headers = new Headers(input.headers);
-  headers.set('content-type', 'application/json');
-  headers.set('idempotency-key', input.idempotencyKey);
-  headers.set('user-agent', 'runbook-scheduler');
-  if (input.jobContextIdentifier !== null) {
-    headers.set('x-job-context-identifier', encodeURIComponent(input.jobContextIdentifier));
-  } else {
-    headers.delete('x-job-context-identifier');
-  }
-  return headers;
 }
 
 /** A readable cause, e.g. `connect ECONNREFUSED 127.0.0.1:9`. */
@@ -207,11 +192,11 @@ interface PostOptions {
 }
 
 /**
- * One POST on a connection of its own: resolves with the status once the body ended or
- * `maxResponseBytes` of it were read (the connection is then closed); rejects on any error, the deadline, a
- * cancellation, or a body cut off mid-read.
+ * One POST on a connection of its own: resolves with the answer once the body ended or `maxResponseBytes` of it
+ * were read (the connection is then closed); rejects on any error, the deadline, a cancellation, or a body cut
+ * off mid-read.
  */
-function post(url: URL, options: PostOptions): Promise<{ status: number; statusText: string }> {
+function post(url: URL, options: PostOptions): Promise<RunbookAnswer> {
   return new Promise((resolve, reject) => {
     if (options.cancellation.aborted) {
       reject(new CancelledFailure('Activity cancelled'));
@@ -243,17 +228,26 @@ function post(url: URL, options: PostOptions): Promise<{ status: number; statusT
     options.cancellation.addEventListener('abort', onCancel);
     request.on('error', fail);
     request.on('response', (response) => {
-      const answer = { status: response.statusCode ?? 0, statusText: response.statusMessage ?? '' };
+      const chunks: Buffer[] = [];
       let received = 0;
+      const answer = (cutOff: boolean): RunbookAnswer =>
+        recordedAnswer(
+          response.statusCode ?? 0,
+          response.statusMessage ?? '',
+          response.headers['content-type'] ?? null,
+          Buffer.concat(chunks).subarray(0, options.maxResponseBytes).toString('utf8'),
+          cutOff,
+        );
       response.on('data', (chunk: Buffer) => {
         received += chunk.length;
+        chunks.push(chunk);
         if (received < options.maxResponseBytes) return;
         // Enough read: the status decides; the rest is never received.
-        settle(() => resolve(answer));
+        settle(() => resolve(answer(true)));
         response.destroy();
         request.destroy();
       });
-      response.on('end', () => settle(() => resolve(answer)));
+      response.on('end', () => settle(() => resolve(answer(false))));
       // Cut off mid-read ('aborted', a reset): one readable cause, whichever event comes first.
       response.on('error', () => fail(new IncompleteResponseError()));
       response.on('close', () => {

@@ -26,7 +26,7 @@ import {
 } from '../src/temporal/run-input';
 import { INSTANCE_STATUS } from '../src/temporal/search-attributes';
 import { AbortReasons } from '../src/instances/abort-record';
-import { MAX_CANCELLED_BY_CHARS, type CancelledBy } from '../src/instances/cancel-signal';
+import type { CancelledBy } from '../src/instances/cancel-signal';
 
 /** Marks runs that upsert `RunbookInstanceStatus`. */
 export const INSTANCE_STATUS_PATCH = 'instance-status';
@@ -136,15 +136,4 @@ export function recordCancellation(
   if (instance === undefined || !patched(CANCELLED_BY_PATCH)) return;
   const aborted = cancelledBy ?? { reason: AbortReasons.cancelled, by: null };
   upsertMemo({ instance: { ...instance, aborted: { reason: aborted.reason, by: aborted.by } } });
-}
-
-/**
- * The user a `CANCELLED_BY_SIGNAL` names, or undefined when its argument is not one (anyone with namespace
- * access can send it, so it is bounded and checked).
- */
-export function cancelledByOf(raw: unknown): CancelledBy | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const { by, reason } = raw as Record<string, unknown>;
-  if (typeof by !== 'string' || typeof reason !== 'string' || by === '') return undefined;
-  return { by: by.slice(0, MAX_CANCELLED_BY_CHARS), reason: reason.slice(0, MAX_CANCELLED_BY_CHARS) };
 }

@@ -24,13 +24,12 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type * as activities from '../activities';
 import { dispatchHttpActivity, httpDispatchWorkflow } from './http-dispatch';
 import {
-  cancelledByOf,
   dispatchWithVisibleBackoff,
   markStatus,
   recordCancellation,
   upsertInstanceMemo,
 } from './instance-status';
-import { CANCELLED_BY_SIGNAL, type CancelledBy } from '../src/instances/cancel-signal';
+import { CANCELLED_BY_SIGNAL, cancelledByOf, type CancelledBy } from '../src/instances/cancel-signal';
 import { InstanceStatus } from '../src/instances/status';
 import {
   buildDispatchPayload,

@@ -1,6 +1,7 @@
 /**
- * The HTTP routes of a schedule's instances (FEATURES.md B4-B6): list instances, future runs, abort, cancel,
- * resubmit. The route schemas describe; {@link InstanceService} validates the raw values with its own schemas.
+ * The HTTP routes of a schedule's instances (FEATURES.md B4-B7): list instances, future runs, abort, cancel,
+ * resubmit, the activity stream, and the dispatched request and the runbook's answer (as JSON or as a download).
+ * The route schemas describe; {@link InstanceService} validates the raw values with its own schemas.
  */
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -10,9 +11,15 @@ import {
   SuccessSchema,
   UnavailableBodySchema,
 } from '../connector/outputs';
-import { FutureRunsInputSchema, ListInstancesInputSchema } from '../instances/inputs';
+import {
+  FutureRunsInputSchema,
+  InstancePayloadInputSchema,
+  ListInstancesInputSchema,
+} from '../instances/inputs';
 import {
   AbortRecordSchema,
+  ActivityStreamSchema,
+  InstancePayloadSchema,
   FutureRunsSchema,
   InstancePageSchema,
   ResubmittedSchema,
@@ -40,6 +47,7 @@ const ReferenceParams = z.object({
 const InstanceParams = ReferenceParams.extend({ instance: z.string().describe('The instance id.') });
 const ListQuery = ListInstancesInputSchema.omit({ schedule_reference: true });
 const FutureQuery = FutureRunsInputSchema.omit({ schedule_reference: true });
+const PayloadQuery = InstancePayloadInputSchema.pick({ download: true });
 
 const params = (request: FastifyRequest) => request.params as { reference: string; instance?: string };
 const query = (request: FastifyRequest) => request.query as Record<string, unknown>;
@@ -116,6 +124,49 @@ export function registerInstanceRoutes(app: ZodFastify, instances: InstanceServi
       },
       (request) => run(service(request), request),
     );
+  app.get(
+    '/v1/schedules/:reference/instances/:instance/activity',
+    {
+      schema: {
+        operationId: 'instanceActivity',
+        summary: "An instance's activity stream: its milestones with their time, reason and who",
+        tags,
+        params: InstanceParams,
+        response: { 200: json('The activity stream, oldest entry first.', ActivityStreamSchema), ...ERRORS },
+      },
+    },
+    (request) => service(request).activity(request.principal, one(request)),
+  );
+
+  for (const payload of ['request', 'response'] as const) {
+    app.get(
+      `/v1/schedules/:reference/instances/:instance/${payload}`,
+      {
+        schema: {
+          operationId: payload === 'request' ? 'instanceRequest' : 'instanceResponse',
+          summary:
+            payload === 'request'
+              ? 'The request an instance dispatched (target header values redacted)'
+              : "The runbook's answer to an instance's dispatch, as recorded (body at most 16 KiB)",
+          description:
+            'With `download=true` the same JSON is served as an attachment (`Content-Disposition: attachment`).',
+          tags,
+          params: InstanceParams,
+          querystring: PayloadQuery,
+          response: { 200: json('The payload.', InstancePayloadSchema), ...ERRORS },
+        },
+      },
+      async (request, reply) => {
+        const raw = { ...one(request), payload, download: query(request).download };
+        const body = await service(request).payload(request.principal, raw);
+        if (InstancePayloadInputSchema.shape.download.parse(query(request).download)) {
+          void reply.header('content-disposition', attachment(params(request).instance ?? '', payload));
+        }
+        return body;
+      },
+    );
+  }
+
   action('abort', 'Abort a Queued or Paused instance: it never fires', AbortRecordSchema, (s, r) =>
     s.abort(r.principal, one(r)),
   );
@@ -125,4 +176,10 @@ export function registerInstanceRoutes(app: ZodFastify, instances: InstanceServi
   action('resubmit', 'Resubmit a finished instance', ResubmittedSchema, (s, r) =>
     s.resubmit(r.principal, one(r)),
   );
+}
+
+/** `attachment; filename="<instance id>-<payload>.json"`, the id reduced to characters safe in a file name. */
+export function attachment(instanceId: string, payload: string): string {
+  const safe = instanceId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200);
+  return `attachment; filename="${safe}-${payload}.json"`;
 }

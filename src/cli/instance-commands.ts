@@ -1,9 +1,14 @@
 /**
- * The CLI's instance commands (FEATURES.md B4-B6): `instances`, `future-runs`, `abort`, `cancel`, `resubmit`,
- * their option tables (listed in `command-groups.ts`) and handlers (listed in `command-handlers.ts`). Values are
+ * The CLI's instance commands (FEATURES.md B4-B7): `instances`, `future-runs`, `abort`, `cancel`, `resubmit`,
+ * `activity`, `instance-payload`, their option tables (listed in `command-groups.ts`) and handlers (listed in `command-handlers.ts`). Values are
  * parsed by the instance service's own schemas, before anything connects.
  */
-import { FutureRunsInputSchema, InstanceInputSchema, ListInstancesInputSchema } from '../instances/inputs';
+import {
+  FutureRunsInputSchema,
+  InstanceInputSchema,
+  InstancePayloadInputSchema,
+  ListInstancesInputSchema,
+} from '../instances/inputs';
 import { parseInput } from '../connector/parse';
 import type { CommandGroupSpec } from './command-groups';
 import type { CommandHandler, Values } from './command-handlers';
@@ -60,6 +65,21 @@ export const INSTANCE_COMMANDS: CommandGroupSpec = {
       summary: 'resubmit a finished instance',
       options: { reference, instance, solution },
     },
+    activity: {
+      kind: SERVICE,
+      summary: "an instance's activity stream: milestones with their time, reason and who",
+      options: { reference, instance, solution },
+    },
+    'instance-payload': {
+      kind: SERVICE,
+      summary: "the request an instance dispatched or the runbook's answer, as JSON (redirect to download)",
+      options: {
+        reference,
+        instance,
+        payload: { value: '<request|response>', description: 'which payload', required: true },
+        solution,
+      },
+    },
   },
 };
 
@@ -103,5 +123,17 @@ export const INSTANCE_HANDLERS: Readonly<Record<string, CommandHandler>> = {
   resubmit: (values) => {
     const input = one(values);
     return async (app, principal) => ({ json: await app.instances.resubmit(principal, input) });
+  },
+  activity: (values) => {
+    const input = one(values);
+    return async (app, principal) => ({ json: await app.instances.activity(principal, input) });
+  },
+  'instance-payload': (values) => {
+    const input = parseInput(InstancePayloadInputSchema, {
+      schedule_reference: values.reference,
+      instance_id: values.instance,
+      payload: values.payload,
+    });
+    return async (app, principal) => ({ json: await app.instances.payload(principal, input) });
   },
 };

@@ -77,6 +77,11 @@ export const Messages = {
   parameterNotDeclared: (name: string) => `Parameter "${name}" is not declared by the runbook`,
   /** No instance of that id in the schedule (instance operations, FEATURES.md B5, B6). */
   instanceNotFound: 'Instance not found',
+  /** An instance with no dispatched request or recorded answer (FEATURES.md B7). */
+  noPayload: (payload: string) =>
+    payload === 'request'
+      ? 'This instance has not dispatched a request'
+      : 'This instance has no recorded answer from the runbook',
   /** Abort of an instance that is not Queued or Paused. */
   notAbortable: (status: string) => `Only a Queued or Paused instance can be aborted; this one is ${status}`,
   /** Cancel of an instance that is not running. */

@@ -16,12 +16,13 @@ import { parseInput, parseRecurrence, recurrenceOptions } from './parse';
 import { checkScheduleQuota } from './quota';
 import { buildRunInput, retargetedRunInput } from './run-inputs';
 import { targetRefusal } from './target-policy';
+import { REDACTED_HEADER_VALUE } from '../dispatch/request';
 
 /** Dependencies of {@link RunbookRegistry}. */
 export type RunbookRegistryDeps = ConnectorDeps;
 
 /** What a listing shows instead of a target header's value: header values are write-only. */
-export const REDACTED = '[redacted]';
+export const REDACTED = REDACTED_HEADER_VALUE;
 
 /** A runbook as callers see it: its target's header values (a runbook's own credentials) redacted. */
 export function redactRunbook(runbook: Runbook): Runbook {

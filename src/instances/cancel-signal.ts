@@ -16,3 +16,14 @@ export interface CancelledBy {
 
 /** Longest user or reason a run keeps from the signal (anyone with namespace access can send it). */
 export const MAX_CANCELLED_BY_CHARS = 300;
+
+/**
+ * The user a `CANCELLED_BY_SIGNAL` names, or undefined when its argument is not one (anyone with namespace
+ * access can send it, so it is bounded and checked).
+ */
+export function cancelledByOf(raw: unknown): CancelledBy | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { by, reason } = raw as Record<string, unknown>;
+  if (typeof by !== 'string' || typeof reason !== 'string' || by === '') return undefined;
+  return { by: by.slice(0, MAX_CANCELLED_BY_CHARS), reason: reason.slice(0, MAX_CANCELLED_BY_CHARS) };
+}

@@ -55,3 +55,20 @@ export type FutureRunsInput = z.infer<typeof FutureRunsInputSchema>;
 export const InstanceInputSchema = z.object({ schedule_reference: reference, instance_id: instanceId });
 /** One instance of a reference. */
 export type InstanceInput = z.infer<typeof InstanceInputSchema>;
+
+/** Instance Payload: one instance's dispatched `request` or the runbook's `response`, as JSON or as a download. */
+export const InstancePayloadInputSchema = InstanceInputSchema.extend({
+  payload: z.enum(['request', 'response'], { error: 'payload must be request or response' }),
+  download: z
+    .union(
+      [
+        z.boolean(),
+        z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1'),
+      ],
+      { error: 'download must be true or false' },
+    )
+    .optional()
+    .transform((value) => value ?? false),
+});
+/** Instance Payload's input. */
+export type InstancePayloadInput = z.infer<typeof InstancePayloadInputSchema>;

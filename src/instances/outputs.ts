@@ -48,3 +48,30 @@ export const AbortRecordSchema = z.object({
 
 /** Resubmit's answer. */
 export const ResubmittedSchema = z.object({ instance_id: z.string() });
+
+/** One entry of an activity stream. */
+export const ActivityEntrySchema = z.object({
+  time: z.string().describe('When, ISO 8601'),
+  milestone: z
+    .string()
+    .describe(
+      '`Scheduled run is triggered`, `Scheduled run started processing`, `Schedule paused`, `Schedule resumed`, `Processing completed successfully`, `Processing failed`, `Instance aborted`, ...',
+    ),
+  reason: z.string().nullable().describe('Failures and aborts: the message or reason'),
+  by: z.string().nullable().describe('Who did it, when known'),
+  payloads: z.array(z.enum(['request', 'response'])).describe('Payloads this milestone has to view'),
+});
+
+/** An instance's activity stream. */
+export const ActivityStreamSchema = z.object({
+  instance_id: z.string(),
+  status: z.enum(INSTANCE_STATUSES as [string, ...string[]]),
+  entries: z.array(ActivityEntrySchema),
+});
+
+/** A dispatched request (target header values redacted) or a runbook's answer. */
+export const InstancePayloadSchema = z
+  .record(z.string(), z.unknown())
+  .describe(
+    'request: `{method, url, headers, body}` (an HTTP target; header values the runbook configured read `[redacted]`) or `{workflow_type, workflow_id, body}`; response: `{status, status_text, content_type, body, truncated}`',
+  );

@@ -12,7 +12,13 @@ import { scheduleIdFor } from '../temporal/schedule-ids';
 import type { StoredSchedule, TemporalScheduleGateway } from '../temporal/schedule-gateway';
 import { abortOccurrence, AbortReasons, type AbortRecord } from './abort';
 import { excludedInstants } from './exclusions';
-import { FutureRunsInputSchema, InstanceInputSchema, ListInstancesInputSchema } from './inputs';
+import { instanceActivity, instancePayload, type ActivityStreamView } from './activity';
+import {
+  FutureRunsInputSchema,
+  InstanceInputSchema,
+  InstancePayloadInputSchema,
+  ListInstancesInputSchema,
+} from './inputs';
 import { listInstances, queuedInstance, type InstanceView } from './list';
 import { occurrenceType, upcomingOccurrences } from './occurrences';
 import { cancelRun, resubmitRun } from './resubmit';
@@ -150,6 +156,36 @@ export class InstanceService {
     return { instance_id: id };
   }
 
+  /**
+   * The activity stream of an instance: its milestones with their time, reason and who (FEATURES.md B7).
+   * @throws {@link ScheduleActionError} `Instance not found`.
+   */
+  async activity(principal: Principal, raw: unknown): Promise<ActivityStreamView> {
+    const input = parseInput(InstanceInputSchema, raw);
+    const { stored, all } = await this.located(principal.solution, input.schedule_reference);
+    const view = found(all, input.instance_id, input.schedule_reference);
+    return await instanceActivity(this.deps.client, view, all, stored);
+  }
+
+  /**
+   * The request an instance dispatched (target header values redacted) or the runbook's answer, as recorded.
+   * @throws {@link ScheduleActionError} `Instance not found`, or {@link Messages.noPayload} (404) when it has none.
+   */
+  async payload(principal: Principal, raw: unknown): Promise<Record<string, unknown>> {
+    const input = parseInput(InstancePayloadInputSchema, raw);
+    const view = await this.instance(principal.solution, input.schedule_reference, input.instance_id);
+    const payload = await instancePayload(this.deps.client, view, input.payload);
+    if (payload === undefined) {
+      throw new ScheduleActionError(
+        Messages.noPayload(input.payload),
+        ActionErrorCode.NotFound,
+        [],
+        input.schedule_reference,
+      );
+    }
+    return payload as Record<string, unknown>;
+  }
+
   private async schedule(solution: string, reference: string): Promise<StoredSchedule> {
     const stored = await this.deps.gateway.get(scheduleIdFor(solution, reference));
     if (!stored || stored.memo.solution !== solution || stored.memo.reference !== reference) {
@@ -158,17 +194,30 @@ export class InstanceService {
     return stored;
   }
 
-  private async instancesOf(solution: string, reference: string): Promise<InstanceView[]> {
+  /** The solution's schedule of the reference (if it exists) and every instance of the reference. */
+  private async located(
+    solution: string,
+    reference: string,
+  ): Promise<{ stored: StoredSchedule | undefined; all: InstanceView[] }> {
     const stored = await this.deps.gateway.get(scheduleIdFor(solution, reference));
     const mine = stored && stored.memo.solution === solution && stored.memo.reference === reference;
     const queued = mine ? queuedInstance(stored, this.now()) : undefined;
-    return await listInstances(this.deps.client, solution, reference, queued);
+    const all = await listInstances(this.deps.client, solution, reference, queued);
+    return { stored: mine ? stored : undefined, all };
+  }
+
+  private async instancesOf(solution: string, reference: string): Promise<InstanceView[]> {
+    return (await this.located(solution, reference)).all;
   }
 
   private async instance(solution: string, reference: string, id: string): Promise<InstanceView> {
-    const view = (await this.instancesOf(solution, reference)).find((v) => v.instance_id === id);
-    if (!view)
-      throw new ScheduleActionError(Messages.instanceNotFound, ActionErrorCode.NotFound, [], reference);
-    return view;
+    return found(await this.instancesOf(solution, reference), id, reference);
   }
+}
+
+/** The instance of id `id` among a reference's. @throws {@link ScheduleActionError} `Instance not found` */
+function found(all: readonly InstanceView[], id: string, reference: string): InstanceView {
+  const view = all.find((v) => v.instance_id === id);
+  if (!view) throw new ScheduleActionError(Messages.instanceNotFound, ActionErrorCode.NotFound, [], reference);
+  return view;
 }

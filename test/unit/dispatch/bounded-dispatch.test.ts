@@ -11,6 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { MAX_RECORDED_ANSWER_CHARS } from '../../../src/dispatch/request';
 import {
   MAX_RESPONSE_BYTES,
   REQUEST_TIMEOUT_MS,
@@ -149,7 +150,9 @@ describe('at most 64 KiB of an answer are read', () => {
       const before = process.memoryUsage().rss;
       const outcome = await dispatch(server.url);
       const after = process.memoryUsage().rss;
-      expect(outcome).toEqual({ status: 200 });
+      expect(outcome).toMatchObject({ status: 200, answer: { status: 200, truncated: true } });
+      // The history keeps at most 16 KiB of the answer.
+      expect((outcome as { answer: { body: string } }).answer.body).toHaveLength(MAX_RECORDED_ANSWER_CHARS);
       expect(after - before).toBeLessThan(20 * MiB);
       // Closed after 64 KiB: the server could write only what the socket buffers held.
       expect(await server.written).toBeLessThan(64 * MiB);

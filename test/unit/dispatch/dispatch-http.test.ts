@@ -168,7 +168,8 @@ describe('dispatchHttp: what it sends and how it judges the answer', () => {
   let status = 200;
   beforeAll(async () => {
     receiver = await startReceiver((_req, res) => {
-      res.writeHead(status, status === 302 ? { location: '/elsewhere' } : {}).end();
+      const headers = status === 302 ? { location: '/elsewhere' } : { 'content-type': 'text/plain' };
+      res.writeHead(status, headers).end(status === 200 ? '' : `answer ${status}`);
     });
   });
   afterAll(() => receiver.close());
@@ -184,7 +185,10 @@ describe('dispatchHttp: what it sends and how it judges the answer', () => {
       headers: { Authorization: 'Bearer t' },
       jobContextIdentifier: 'job 7',
     });
-    expect(outcome).toEqual({ status: 200 });
+    expect(outcome).toEqual({
+      status: 200,
+      answer: { status: 200, status_text: 'OK', content_type: 'text/plain', body: '', truncated: false },
+    });
     const [request] = receiver.requests;
     expect(request).toMatchObject({ method: 'POST', path: '/hook?x=1' });
     expect(JSON.parse(request?.body ?? '')).toEqual(INPUT.payload);
@@ -213,7 +217,19 @@ describe('dispatchHttp: what it sends and how it judges the answer', () => {
     expect(failure.message).toBe('Runbook execution failed with status 404');
     expect(failure.type).toBe('RunbookDispatchRefused');
     expect(failure.nonRetryable).toBe(true);
-    expect(failure.details).toEqual([{ status: 404, cause: 'HTTP 404 Not Found' }]);
+    expect(failure.details).toEqual([
+      {
+        status: 404,
+        cause: 'HTTP 404 Not Found',
+        answer: {
+          status: 404,
+          status_text: 'Not Found',
+          content_type: 'text/plain',
+          body: 'answer 404',
+          truncated: false,
+        },
+      },
+    ]);
   });
 
   it.each([503, 429])('%i is retried', async (code) => {
@@ -337,7 +353,7 @@ describe('dispatchHttp: the egress policy', () => {
     const activity = createDispatchHttp({ policy: LOOPBACK_OPEN, resolve });
     const env = new MockActivityEnvironment(undefined, { logger: recordingLogger([]) });
     const url = `http://rebinding.example:${receiver.port}/hook`;
-    expect(await env.run(activity, { ...INPUT, url })).toEqual({ status: 200 });
+    expect(await env.run(activity, { ...INPUT, url })).toMatchObject({ status: 200 });
     const second = await env.run(activity, { ...INPUT, url }).catch((e: unknown) => e);
     expect(second).toBeInstanceOf(ApplicationFailure);
     expect((second as ApplicationFailure).details).toEqual([
@@ -361,8 +377,8 @@ describe('dispatchHttp: the egress policy', () => {
   });
 
   it('reaches an opened loopback receiver, by address and by name', async () => {
-    expect(await dispatch({ url: `http://127.0.0.1:${receiver.port}/hook` })).toEqual({ status: 200 });
-    expect(await dispatch({ url: `http://localhost:${receiver.port}/hook` })).toEqual({ status: 200 });
+    expect(await dispatch({ url: `http://127.0.0.1:${receiver.port}/hook` })).toMatchObject({ status: 200 });
+    expect(await dispatch({ url: `http://localhost:${receiver.port}/hook` })).toMatchObject({ status: 200 });
     expect(receiver.requests).toHaveLength(2);
   });
 
