@@ -4,12 +4,11 @@
  * decrypts them), reduced to a {@link RunEvent}. Thin: what an event means is decided in the pure module.
  */
 import type { Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowNotFoundError, type LoadedDataConverter } from '@temporalio/common';
 import {
   decodeArrayFromPayloads,
   decodeOptionalFailureToOptionalError,
 } from '@temporalio/common/lib/internal-non-workflow';
-import { tsToMs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import type { HttpDispatchRequest } from '../dispatch/request';
 import { WorkflowType } from '../temporal/run-input';
@@ -42,7 +41,18 @@ export async function readInstanceHistory(
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
   }
-  const converter = client.options.loadedDataConverter;
+  return await decodeInstanceHistory(events, client.options.loadedDataConverter);
+}
+
+/**
+ * The events of a recorded history reduced to what the stream reads, payloads decoded through `converter`. Reads
+ * histories of every version: a dispatch result without an answer (recorded before answers were kept) is read
+ * as it is, and `activity-stream.ts` then offers no `response`.
+ */
+export async function decodeInstanceHistory(
+  events: readonly Event[],
+  converter: LoadedDataConverter,
+): Promise<InstanceHistory> {
   const decode = async (payloads: temporal.api.common.v1.IPayloads | null | undefined) =>
     await decodeArrayFromPayloads(converter, payloads?.payloads ?? []);
   const failure = async (proto: temporal.api.failure.v1.IFailure | null | undefined) =>
@@ -53,7 +63,7 @@ export async function readInstanceHistory(
   const out: RunEvent[] = [];
   let record: AbortRecord | undefined;
   for (const event of events) {
-    const time = new Date(tsToMs(event.eventTime)).toISOString();
+    const time = isoTime(event.eventTime);
     const id = String(event.eventId);
     const started = event.workflowExecutionStartedEventAttributes;
     if (started) {
@@ -130,6 +140,15 @@ export async function readInstanceHistory(
     if (event.workflowExecutionTimedOutEventAttributes) out.push({ kind: 'timed_out', time });
   }
   return { workflowType, events: out, ...(record ? { record } : {}) };
+}
+
+/**
+ * An event's time, ISO 8601. Seconds may be a number or a Long of any protobufjs copy (histories read from a
+ * file carry another copy's), so they are read through their decimal text.
+ */
+function isoTime(time: temporal.api.history.v1.IHistoryEvent['eventTime']): string {
+  const seconds = Number(String(time?.seconds ?? 0));
+  return new Date(seconds * 1000 + Math.floor((time?.nanos ?? 0) / 1e6)).toISOString();
 }
 
 /** The innermost application failure of a chain (child workflow, activity, application), if any. */

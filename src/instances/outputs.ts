@@ -55,11 +55,18 @@ export const ActivityEntrySchema = z.object({
   milestone: z
     .string()
     .describe(
-      '`Scheduled run is triggered`, `Scheduled run started processing`, `Schedule paused`, `Schedule resumed`, `Processing completed successfully`, `Processing failed`, `Instance aborted`, ...',
+      '`Scheduled run is triggered`, `Scheduled run started processing`, `Schedule paused`, `Schedule resumed` (also `Schedule started`, `Schedule stopped`), `Dispatch attempt failed` (retried), `Processing completed successfully`, `Run refused as a duplicate`, `Processing failed`, `Cancellation requested`, `Instance aborted`',
     ),
   reason: z.string().nullable().describe('Failures and aborts: the message or reason'),
-  by: z.string().nullable().describe('Who did it, when known'),
-  payloads: z.array(z.enum(['request', 'response'])).describe('Payloads this milestone has to view'),
+  by: z
+    .string()
+    .nullable()
+    .describe(
+      "Who: the submitting user for the run's own milestones, the operator for operations, aborts and cancels",
+    ),
+  payloads: z
+    .array(z.enum(['request', 'response']))
+    .describe('Payloads this milestone has to view or download (`GET .../request`, `GET .../response`)'),
 });
 
 /** An instance's activity stream. */
