@@ -147,7 +147,7 @@ export function registerInstanceRoutes(app: ZodFastify, instances: InstanceServi
           summary:
             payload === 'request'
               ? 'The request an instance dispatched (target header values redacted)'
-              : "The runbook's answer to an instance's dispatch, as recorded (body at most 16 KiB)",
+              : "The runbook's answer to an instance's dispatch, as recorded (body at most 16,384 characters)",
           description:
             'With `download=true` the same JSON is served as an attachment (`Content-Disposition: attachment`).',
           tags,
