@@ -218,6 +218,7 @@ export class InstanceService {
 /** The instance of id `id` among a reference's. @throws {@link ScheduleActionError} `Instance not found` */
 function found(all: readonly InstanceView[], id: string, reference: string): InstanceView {
   const view = all.find((v) => v.instance_id === id);
-  if (!view) throw new ScheduleActionError(Messages.instanceNotFound, ActionErrorCode.NotFound, [], reference);
+  if (!view)
+    throw new ScheduleActionError(Messages.instanceNotFound, ActionErrorCode.NotFound, [], reference);
   return view;
 }

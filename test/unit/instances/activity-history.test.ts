@@ -8,6 +8,7 @@ import path from 'node:path';
 import { defaultDataConverter } from '@temporalio/common';
 import { decodeInstanceHistory } from '../../../src/instances/activity-history';
 import { activityStream, dispatchedRequest, runbookAnswer } from '../../../src/instances/activity-stream';
+import type { RequestView } from '../../../src/dispatch/request';
 import { historyFromJsonObject } from '../../fixtures/history-json';
 
 const HISTORIES = path.join(__dirname, '..', '..', 'fixtures', 'histories');
@@ -29,10 +30,10 @@ test('a succeeded run recorded before answers were kept: its milestones and requ
     ['Processing completed successfully', null, null],
   ]);
   expect(stream.map((e) => e.payloads)).toEqual([[], ['request'], []]);
-  expect(dispatchedRequest(events)).toMatchObject({
-    method: 'POST',
-    body: { triggered_at: expect.any(String) },
-  });
+  const request = dispatchedRequest(events) as RequestView;
+  expect(request.method).toBe('POST');
+  expect(request.body.triggered_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  expect(request.headers['idempotency-key']).toContain(request.body.triggered_at);
   expect(runbookAnswer(events)).toBeUndefined();
   const times = stream.map((e) => Date.parse(e.time));
   expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
@@ -66,5 +67,5 @@ test('a correlated HTTP dispatch (child workflow) and a duplicate of a workflow 
   expect(dispatchedRequest(correlated.events)).toMatchObject({ method: 'POST' });
   const duplicate = await recorded('duplicate');
   expect(duplicate.stream.at(-1)?.milestone).toBe('Run refused as a duplicate');
-  expect(dispatchedRequest(duplicate.events)).toMatchObject({ workflow_type: expect.any(String) });
+  expect(dispatchedRequest(duplicate.events)).toMatchObject({ workflow_type: 'recordingRunbookWorkflow' });
 });
