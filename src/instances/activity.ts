@@ -28,15 +28,28 @@ export interface ActivityStreamView {
 
 const CADENCE: readonly string[] = [InstanceType.Scheduled, InstanceType.Once];
 
+/** The occurrence of the cadence before `view` (by its instant) among `all`, if any. */
+export function previousOccurrence(
+  view: InstanceView,
+  all: readonly InstanceView[],
+): InstanceView | undefined {
+  return all
+    .filter((v) => v.instance_id !== view.instance_id && CADENCE.includes(v.type))
+    .filter((v) => Date.parse(v.triggered_at) < Date.parse(view.triggered_at))
+    .sort((a, b) => Date.parse(a.triggered_at) - Date.parse(b.triggered_at))
+    .at(-1);
+}
+
 /**
- * The operations window of an occurrence of the cadence: after the previous occurrence listed, up to when it
+ * The operations window of an occurrence of the cadence: from `previousLeftAt` (when the previous occurrence
+ * stopped being the queued one: its run started or it was aborted; null for the first), up to when this one
  * stopped being queued. A run reads the operations its own input recorded (the schedule keeps only the latest,
  * and may be gone); a queued or aborted occurrence reads its schedule's. Undefined for instances outside the
  * cadence (Run now, resubmissions) and when nothing recorded operations.
  */
 export function operationWindow(
   view: InstanceView,
-  all: readonly InstanceView[],
+  previousLeftAt: string | null,
   stored: StoredSchedule | undefined,
   history: InstanceHistory | undefined,
 ): OperationWindow | undefined {
@@ -44,16 +57,25 @@ export function operationWindow(
   const operations =
     operationsInRun(history?.events ?? []) ?? (stored ? completedOperations(stored.input) : undefined);
   if (operations === undefined) return undefined;
-  const earlier = all
-    .filter((v) => v.instance_id !== view.instance_id && CADENCE.includes(v.type))
-    .map((v) => v.triggered_at)
-    .filter((at) => at < view.triggered_at)
-    .sort();
   return {
     operations,
-    after: earlier.at(-1) ?? null,
+    after: previousLeftAt,
     until: view.started_at ?? history?.record?.abortedAt ?? null,
   };
+}
+
+/**
+ * When `previous` stopped being the queued occurrence: its run's start, or when it was aborted (an abort record
+ * lists no start; its instant may lie well after the abort, so its record is read).
+ */
+async function leftQueueAt(client: Client, previous: InstanceView | undefined): Promise<string | null> {
+  if (previous === undefined) return null;
+  if (previous.started_at !== null) return previous.started_at;
+  const record =
+    previous.status === InstanceStatus.Aborted
+      ? await readInstanceHistory(client, previous.instance_id)
+      : undefined;
+  return record?.record?.abortedAt ?? previous.triggered_at;
 }
 
 /** The activity stream of `view`, one of `all` (the schedule's instances); `stored` its schedule if it exists. */
@@ -65,7 +87,10 @@ export async function instanceActivity(
 ): Promise<ActivityStreamView> {
   const recorded = view.started_at !== null || view.status === InstanceStatus.Aborted;
   const history = recorded ? await readInstanceHistory(client, view.instance_id) : undefined;
-  const window = operationWindow(view, all, stored, history);
+  const previousLeftAt = CADENCE.includes(view.type)
+    ? await leftQueueAt(client, previousOccurrence(view, all))
+    : null;
+  const window = operationWindow(view, previousLeftAt, stored, history);
   return {
     instance_id: view.instance_id,
     status: view.status,

@@ -86,6 +86,16 @@ async function runNow(reference: string, status: string): Promise<string> {
   );
   return id;
 }
+/** A lifecycle operation through the HTTP API, then waits until the schedule reads `state`. */
+async function operate(reference: string, command: 'pause' | 'resume', state: string): Promise<void> {
+  expect((await call('POST', `/schedules/${enc(reference)}/${command}`)).status).toBe(200);
+  await waitFor(
+    async () => (await call('GET', `/schedules/${enc(reference)}/status`)).json.status === state,
+    {
+      description: `schedule ${state}`,
+    },
+  );
+}
 function cli(...args: string[]): unknown {
   const out = spawnSync(process.execPath, [BIN, ...args, '--solution', solution], {
     encoding: 'utf8',
@@ -118,18 +128,8 @@ test('queued, succeeded and failed instances: their stream and payloads, through
   expect(created.status).toBe(201);
   try {
     // A queued instance touched by Pause and Resume, each by alice.
-    for (const [command, state] of [
-      ['pause', 'Paused'],
-      ['resume', 'Active'],
-    ] as const) {
-      expect((await call('POST', `/schedules/${enc(reference)}/${command}`)).status).toBe(200);
-      await waitFor(
-        async () => (await call('GET', `/schedules/${enc(reference)}/status`)).json.status === state,
-        {
-          description: `schedule ${state}`,
-        },
-      );
-    }
+    await operate(reference, 'pause', 'Paused');
+    await operate(reference, 'resume', 'Active');
     const queued = (await call('GET', `/schedules/${enc(reference)}/instances`)).json
       .instances as InstanceView[];
     expect(queued[0]?.status).toBe('Queued');
@@ -226,6 +226,14 @@ test('queued, succeeded and failed instances: their stream and payloads, through
       ['Schedule resumed', null, 'alice'],
       ['Instance aborted', 'Instance aborted by alice', 'alice'],
     ]);
+    // The next occurrence is queued; a Pause after the abort touched it, the earlier operations did not.
+    await operate(reference, 'pause', 'Paused');
+    const next = (await call('GET', `/schedules/${enc(reference)}/instances`)).json
+      .instances as InstanceView[];
+    expect(next[0]).toMatchObject({ status: 'Paused' });
+    expect(next[0]?.instance_id).not.toBe(queuedId);
+    const nextStream = await activity(reference, next[0]!.instance_id);
+    expect(nextStream.map((e) => [e.milestone, e.by])).toEqual([['Schedule paused', 'alice']]);
 
     // Another solution reads nothing of it: 404, as for an instance that does not exist.
     for (const what of ['activity', 'request', 'response']) {

@@ -7,6 +7,7 @@ import {
   activityStream,
   dispatchedRequest,
   Milestones,
+  operationEntries,
   operationsInRun,
   runbookAnswer,
   runEntries,
@@ -15,6 +16,9 @@ import {
 import { AbortReasons, type AbortRecord } from '../../../src/instances/abort-record';
 import type { HttpDispatchRequest, RunbookAnswer } from '../../../src/dispatch/request';
 import type { ScheduleOperationRecord } from '../../../src/temporal/run-input';
+import type { StoredSchedule } from '../../../src/temporal/schedule-gateway';
+import { operationWindow, previousOccurrence } from '../../../src/instances/activity';
+import type { InstanceView } from '../../../src/instances/list';
 
 const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 10, 0, second)).toISOString();
 
@@ -259,4 +263,39 @@ test('a workflow target: the started workflow and its body are the request; no a
   expect(dispatchedRequest(events)).toEqual(workflow);
   expect(runbookAnswer(events)).toBeUndefined();
   expect(runEntries(events).at(-1)).toMatchObject({ milestone: Milestones.completed, payloads: [] });
+});
+
+const view = (id: string, triggered: string, extra: Partial<InstanceView> = {}): InstanceView => ({
+  primary_identifier: id,
+  instance_id: id,
+  status: 'Queued',
+  type: 'Scheduled',
+  triggered_at: triggered,
+  business_identifiers: {},
+  submitter: 'alice',
+  started_at: null,
+  closed_at: null,
+  duration_ms: null,
+  aborted: null,
+  resubmitted_from: null,
+  resubmitted_as: [],
+  ...extra,
+});
+
+test("a queued instance's window opens when the previous occurrence left the queue, not at its instant", () => {
+  // The previous occurrence (an hour ahead) was aborted at second 10; a Pause at 20 touched the next one.
+  const aborted = view('a', '2026-01-01T11:00:00Z', { status: 'Aborted' });
+  const next = view('b', '2026-01-01T12:00:00Z');
+  const runNow = view('r', '2026-01-01T11:30:00Z', { type: 'RunNow', started_at: at(30) });
+  const all = [next, runNow, aborted];
+  expect(previousOccurrence(next, all)).toBe(aborted);
+  expect(previousOccurrence(aborted, all)).toBeUndefined();
+  const stored = {
+    input: { lifecycle: { operations: [op('Pause', 5), op('Pause', 20)] } },
+  } as StoredSchedule;
+  const window = operationWindow(next, at(10), stored, undefined);
+  expect(window).toMatchObject({ after: at(10), until: null });
+  expect(operationEntries(window!).map((e) => e.time)).toEqual([at(20)]);
+  // Outside the cadence (Run now), no operations window.
+  expect(operationWindow(runNow, at(10), stored, undefined)).toBeUndefined();
 });
