@@ -41,8 +41,6 @@ import {
 /** Input of the `dispatchHttp` activity. */
 export type HttpDispatchInput = HttpDispatchRequest;
 
-export { requestHeaders } from '../src/dispatch/request';
-
 /** Per-attempt deadline of one POST, from connecting to the end of the answer's body. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** Most bytes of an answer's body read; the rest is not received (the status alone decides the outcome). */

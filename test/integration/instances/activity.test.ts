@@ -180,6 +180,8 @@ test('queued, succeeded and failed instances: their stream and payloads, through
     const download = await call('GET', `${instanceRoute(reference, ok, 'response')}?download=true`);
     expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename=".+-response\.json"$/);
     expect(download.json).toEqual(response.json);
+    const badDownload = await call('GET', `${instanceRoute(reference, ok, 'request')}?download=maybe`);
+    expect(badDownload).toMatchObject({ status: 422, json: { error: 'download must be true or false' } });
     const fromCli = cli(
       'instance-payload',
       '--reference',

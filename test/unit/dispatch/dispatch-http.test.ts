@@ -10,12 +10,12 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import {
   createDispatchHttp,
   describeNetworkError,
-  requestHeaders,
   type HttpDispatchInput,
   type HttpDispatchOptions,
   type HttpDispatchResult,
   type Resolve,
 } from '../../../activities/dispatch-http';
+import { requestHeaders } from '../../../src/dispatch/request';
 import {
   EGRESS_REFUSED_REASON,
   buildEgressPolicy,
