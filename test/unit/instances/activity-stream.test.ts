@@ -292,7 +292,7 @@ test("a queued instance's window opens when the previous occurrence left the que
   expect(previousOccurrence(aborted, all)).toBeUndefined();
   const stored = {
     input: { lifecycle: { operations: [op('Pause', 5), op('Pause', 20)] } },
-  } as StoredSchedule;
+  } as unknown as StoredSchedule;
   const window = operationWindow(next, at(10), stored, undefined);
   expect(window).toMatchObject({ after: at(10), until: null });
   expect(operationEntries(window!).map((e) => e.time)).toEqual([at(20)]);
