@@ -48,6 +48,7 @@ SEARCH_ATTRIBUTES=(
   RunbookDispatchStatus=Keyword
   RunbookLastError=Keyword
   RunbookInstanceStatus=Keyword
+  RunbookRecurrence=Text
 )
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"

@@ -165,8 +165,18 @@ function builtInCallOf(
         const view = await s.getSchedule(solution, ref);
         return view ? { json: view } : { failure: Messages.scheduleNotFound };
       };
-    case Command.List:
-      return async (s, solution) => ({ json: { schedules: await s.listSchedules(solution) } });
+    case Command.List: {
+      const size = values['page-size'];
+      const token = values['page-token'];
+      if (size === undefined && token === undefined) {
+        return async (s, solution) => ({ json: { schedules: await s.listSchedules(solution) } });
+      }
+      const page = {
+        ...(size === undefined ? {} : { page_size: size }),
+        ...(token === undefined ? {} : { page_token: token }),
+      };
+      return async (s, solution) => ({ json: await s.listSchedulePage(solution, page) });
+    }
     case Command.Trigger:
       return async (s, solution) => ({ json: await s.triggerSchedule(solution, ref) });
     case Command.Runs: {

@@ -31,7 +31,6 @@ import {
   InternalErrorBodySchema,
   RunbookListSchema,
   RunListSchema,
-  ScheduleListSchema,
   ScheduleViewSchema,
   SuccessSchema,
   UnavailableBodySchema,
@@ -39,6 +38,7 @@ import {
 import type { SchedulerService } from '../connector/scheduler-service';
 import { RecurrenceInputSchema } from '../recurrence';
 import { ApiMessages, HttpApiError } from './errors';
+import { registerScheduleListRoute } from './schedule-list-route';
 import type { Principal } from '../principal';
 
 declare module 'fastify' {
@@ -65,7 +65,7 @@ export type HttpApiService = Pick<
   | 'updateSchedule'
   | 'deleteSchedule'
   | 'getSchedule'
-  | 'listSchedules'
+  | 'listSchedulePage'
   | 'listRuns'
   | 'pauseSchedule'
   | 'resumeSchedule'
@@ -146,11 +146,12 @@ export const rawBody = (request: FastifyRequest): unknown => request.body;
 /** The `:reference` of the path, decoded. */
 export const referenceOf = (request: FastifyRequest): string =>
   (request.params as { reference: string }).reference;
-/** The first `limit` of the query string, or undefined; a repeated parameter is read as its first value. */
-function limitOf(request: FastifyRequest): unknown {
-  const limit = (request.query as Record<string, unknown>).limit;
-  return Array.isArray(limit) ? (limit as unknown[])[0] : limit;
+/** The first `name` of the query string, or undefined; a repeated parameter is read as its first value. */
+export function queryValue(request: FastifyRequest, name: string): unknown {
+  const value = (request.query as Record<string, unknown>)[name];
+  return Array.isArray(value) ? (value as unknown[])[0] : value;
 }
+const limitOf = (request: FastifyRequest): unknown => queryValue(request, 'limit');
 
 /**
  * Declares every route of the API on `app`. Each route's `config` says whether it is public and whether it
@@ -225,21 +226,7 @@ export function registerRoutes(app: ZodFastify, service: HttpApiService): void {
     },
   );
 
-  app.get(
-    '/v1/schedules',
-    {
-      schema: {
-        operationId: 'listSchedules',
-        summary: 'List schedules',
-        tags: tags.schedules,
-        response: {
-          200: json("The solution's schedules, by reference.", ScheduleListSchema),
-          ...COMMON_ERRORS,
-        },
-      },
-    },
-    async (request) => ({ schedules: await service.listSchedules(request.solution) }),
-  );
+  registerScheduleListRoute(app, service);
 
   app.get(
     '/v1/schedules/:reference',

@@ -112,7 +112,18 @@ const BUILT_IN_COMMANDS: { readonly [C in Command]: CommandSpec } = {
     summary: 'one schedule, with paused, next_action_times, last_error',
     options: { reference, solution },
   },
-  list: { kind: CommandKind.Service, summary: "the solution's schedules", options: { solution } },
+  list: {
+    kind: CommandKind.Service,
+    summary: "the solution's schedules: all of them, or one page with --page-size / --page-token",
+    options: {
+      'page-size': {
+        value: 'N',
+        description: 'schedules on the page, from 1 to 1000 (default: every page, 100 a page)',
+      },
+      'page-token': { value: '<token>', description: 'the next_page_token of the previous page' },
+      solution,
+    },
+  },
   trigger: {
     kind: CommandKind.Service,
     summary: 'fire now, outside the cadence',

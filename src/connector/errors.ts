@@ -46,6 +46,8 @@ export const Messages = {
   registerFailed: (error: string) => `Failed to register schedule: ${error}`,
   /** A reference with no schedule in the caller's solution (get, pause, resume, trigger). */
   scheduleNotFound: 'Schedule not found',
+  /** A List Schedules page token that is not the `next_page_token` of one of the solution's pages. */
+  pageTokenInvalid: 'Page token is invalid',
   /** A solution at its schedule quota (`RUNBOOK_SCHEDULER_SCHEDULE_QUOTA`). */
   quotaReached: (quota: number) => `Solution has reached its quota of ${quota} schedules`,
   /** The caller lacks a role the operation needs. */

@@ -132,6 +132,44 @@ export const ListRunsInputSchema = ScheduleReferenceInputSchema.extend({
 /** List Runs input. */
 export type ListRunsInput = z.input<typeof ListRunsInputSchema>;
 
+/** Schedules on one page of List Schedules, unless asked otherwise. */
+export const DEFAULT_SCHEDULE_PAGE_SIZE = 100;
+/** Most schedules one page of List Schedules holds. */
+export const MAX_SCHEDULE_PAGE_SIZE = 1000;
+/** Longest page token, in characters (the tokens the product issues are far shorter). */
+export const MAX_PAGE_TOKEN_LENGTH = 4096;
+
+/** List Schedules input: how many on a page, and which page (the `next_page_token` of the previous one). */
+export const ListSchedulesInputSchema = z.object(
+  {
+    // A query string or a CLI flag carries the size as text: digits are read as the number they spell.
+    page_size: z.preprocess(
+      (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
+      z
+        .number({ error: 'Page size must be a number' })
+        .int({ error: 'Page size must be an integer' })
+        .min(1, { error: 'Page size must be greater than or equal to 1' })
+        .max(MAX_SCHEDULE_PAGE_SIZE, {
+          error: `Page size must be less than or equal to ${MAX_SCHEDULE_PAGE_SIZE}`,
+        })
+        .default(DEFAULT_SCHEDULE_PAGE_SIZE)
+        .describe(
+          `How many schedules on the page, 1 to ${MAX_SCHEDULE_PAGE_SIZE}. Default ${DEFAULT_SCHEDULE_PAGE_SIZE}.`,
+        ),
+    ),
+    page_token: z
+      .string({ error: 'Page token must be a string' })
+      .min(1, 'Page token must not be empty')
+      .max(MAX_PAGE_TOKEN_LENGTH, `Page token must be at most ${MAX_PAGE_TOKEN_LENGTH} characters`)
+      .regex(/^[A-Za-z0-9_-]+$/, 'Page token is invalid')
+      .optional()
+      .describe('The `next_page_token` of the previous page; absent for the first page.'),
+  },
+  NOT_AN_OBJECT,
+);
+/** List Schedules input. */
+export type ListSchedulesInput = z.input<typeof ListSchedulesInputSchema>;
+
 /** Longest `job_context_identifier_path`, in characters. */
 export const MAX_JOB_CONTEXT_PATH_LENGTH = 256;
 /**

@@ -140,9 +140,15 @@ export const SuccessSchema = z.object({ success: z.literal(true) });
 /** The `{success: true}` of actions that return nothing else. */
 export type Success = z.infer<typeof SuccessSchema>;
 
-/** Every schedule of a solution, by reference. */
-export const ScheduleListSchema = z.object({ schedules: z.array(ScheduleViewSchema) });
-/** Every schedule of a solution. */
+/** One page of a solution's schedules, by reference within the page. */
+export const ScheduleListSchema = z.object({
+  schedules: z.array(ScheduleViewSchema),
+  next_page_token: z
+    .string()
+    .nullable()
+    .describe('Pass it as `page_token` for the next page; null on the last page.'),
+});
+/** One page of a solution's schedules. */
 export type ScheduleList = z.infer<typeof ScheduleListSchema>;
 
 /** The most recent runs of a reference, newest first. */

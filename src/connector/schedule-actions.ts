@@ -10,8 +10,11 @@ import type { ScheduleKind } from '../temporal/run-input';
 import type { RunView } from '../temporal/runs';
 import type { StoredSchedule } from '../temporal/schedule-gateway';
 import { scheduleIdFor } from '../temporal/schedule-ids';
+import type { SchedulePage } from '../temporal/schedule-list';
+import { listedFromStored, type ListedSchedule } from '../temporal/schedule-listing';
 import { scheduleMemo } from '../temporal/schedule-options';
 import {
+  PageTokenRejectedError,
   ScheduleAlreadyExistsError,
   ScheduleNotFoundError,
   ScheduleWriteConflictError,
@@ -21,9 +24,12 @@ import { ActionErrorCode, Messages, ScheduleActionError } from './errors';
 import {
   CreateScheduleInputSchema,
   ListRunsInputSchema,
+  ListSchedulesInputSchema,
+  MAX_SCHEDULE_PAGE_SIZE,
   ScheduleReferenceInputSchema,
   UpdateScheduleInputSchema,
 } from './inputs';
+import { decodePageToken, encodePageToken, invalidPageToken } from './page-token';
 import { parseInput, parseRecurrence, recurrenceOptions } from './parse';
 import { checkScheduleQuota } from './quota';
 import { buildRunInput } from './run-inputs';
@@ -55,6 +61,13 @@ export interface ScheduleView {
   readonly last_error: string | null;
   readonly generation: string;
   readonly temporal_schedule_id: string;
+}
+
+/** One page of List Schedules. */
+export interface ScheduleListPage {
+  readonly schedules: ScheduleView[];
+  /** The `page_token` of the next page; null on the last. */
+  readonly next_page_token: string | null;
 }
 
 /** The `{success: true}` of actions that return nothing else. */
@@ -191,16 +204,52 @@ export class ScheduleActions {
   async getSchedule(solution: string, rawInput: unknown): Promise<ScheduleView | undefined> {
     const { schedule_reference: reference } = parseInput(ScheduleReferenceInputSchema, rawInput);
     const stored = await this.find(solution, reference);
-    return stored ? viewOf(stored) : undefined;
+    return stored ? viewOf(listedFromStored(stored)) : undefined;
   }
 
-  /** Every schedule of the solution, ordered by reference. */
+  /**
+   * One page of the solution's schedules, ordered by reference within the page, from Temporal's list and each
+   * schedule's memo and search attributes (a describe only for schedules written before those held the
+   * listing). Eventually consistent: a change of a moment ago may not show yet.
+   * @throws {@link ScheduleActionError} naming the field when the input is invalid, `Page token is invalid` for
+   *   a token that is not one of the solution's `next_page_token`s.
+   */
+  async listSchedulePage(solution: string, rawInput: unknown = {}): Promise<ScheduleListPage> {
+    const input = parseInput(ListSchedulesInputSchema, rawInput);
+    const pageToken =
+      input.page_token === undefined ? undefined : decodePageToken(solution, input.page_token);
+    let page: SchedulePage;
+    try {
+      page = await this.deps.gateway.listSchedulePage(solution, {
+        pageSize: input.page_size,
+        ...(pageToken ? { pageToken } : {}),
+      });
+    } catch (err) {
+      if (err instanceof PageTokenRejectedError) throw invalidPageToken();
+      throw err;
+    }
+    return {
+      schedules: page.schedules
+        .filter((listed) => listed.memo.solution === solution)
+        .map(viewOf)
+        .sort(byReference),
+      next_page_token: page.nextPageToken ? encodePageToken(solution, page.nextPageToken) : null,
+    };
+  }
+
+  /** Every schedule of the solution, ordered by reference: every page of {@link listSchedulePage}. */
   async listSchedules(solution: string): Promise<ScheduleView[]> {
-    const schedules = await this.deps.gateway.listSchedules(solution);
-    return schedules
-      .filter((stored) => stored.memo.solution === solution)
-      .map(viewOf)
-      .sort((a, b) => a.schedule_reference.localeCompare(b.schedule_reference));
+    const views: ScheduleView[] = [];
+    let page_token: string | undefined;
+    do {
+      const page = await this.listSchedulePage(solution, {
+        page_size: MAX_SCHEDULE_PAGE_SIZE,
+        ...(page_token ? { page_token } : {}),
+      });
+      views.push(...page.schedules);
+      page_token = page.next_page_token ?? undefined;
+    } while (page_token);
+    return views.sort(byReference);
   }
 
   /**
@@ -255,14 +304,18 @@ export class ScheduleActions {
   }
 }
 
-/** A stored schedule as callers see it. */
-export function viewOf(stored: StoredSchedule): ScheduleView {
+/** Views in the order of their references. */
+const byReference = (a: ScheduleView, b: ScheduleView): number =>
+  a.schedule_reference.localeCompare(b.schedule_reference);
+
+/** A schedule as callers see it, from a listing or a describe. */
+export function viewOf(stored: ListedSchedule): ScheduleView {
   return {
     schedule_reference: stored.memo.reference,
     runbook_uuid: stored.memo.runbookUuid,
     kind: stored.memo.kind,
-    schedule: { ...stored.input.recurrence, disabled: stored.input.recurrence.disabled || stored.paused },
-    request_body: stored.input.requestBody ?? null,
+    schedule: { ...stored.recurrence, disabled: stored.recurrence.disabled || stored.paused },
+    request_body: stored.requestBody ?? null,
     paused: stored.paused,
     note: stored.note ?? null,
     next_action_times: stored.nextActionTimes.map(formatUtcSeconds),

@@ -19,11 +19,12 @@ import { RunbookRegistry } from './runbook-registry';
 import {
   ScheduleActions,
   type CreateScheduleOutput,
+  type ScheduleListPage,
   type ScheduleView,
   type Success,
 } from './schedule-actions';
 
-export type { CreateScheduleOutput, ScheduleView, Success } from './schedule-actions';
+export type { CreateScheduleOutput, ScheduleListPage, ScheduleView, Success } from './schedule-actions';
 
 /** Dependencies of {@link SchedulerService}. */
 export interface SchedulerServiceDeps {
@@ -76,6 +77,10 @@ export class SchedulerService {
   /** {@link ScheduleActions.getSchedule} */
   getSchedule(solution: string, input: unknown): Promise<ScheduleView | undefined> {
     return this.schedules.getSchedule(solution, input);
+  }
+  /** {@link ScheduleActions.listSchedulePage} */
+  listSchedulePage(solution: string, input?: unknown): Promise<ScheduleListPage> {
+    return this.schedules.listSchedulePage(solution, input);
   }
   /** {@link ScheduleActions.listSchedules} */
   listSchedules(solution: string): Promise<ScheduleView[]> {

@@ -93,7 +93,12 @@ export async function ensureSearchAttributes(client: Client): Promise<string[]> 
   await operator.addSearchAttributes({
     namespace,
     searchAttributes: Object.fromEntries(
-      missing.map((sa) => [sa.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+      missing.map((sa) => [
+        sa.name,
+        sa.type === 'Text'
+          ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT
+          : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
     ),
   });
   return missing.map((sa) => sa.name);

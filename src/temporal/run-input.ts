@@ -183,6 +183,11 @@ export interface ScheduleMemo {
   readonly runbookUuid: string;
   readonly generation: string;
   readonly createdAt: string;
+  /**
+   * The request body, copied for listings (`schedule-listing.ts`): null when the schedule has none; absent when
+   * it was too large to copy, and in memos written before the copy existed (a listing describes those).
+   */
+  readonly requestBody?: JsonObject | null;
 }
 
 /** Workflow type names, shared by the schedule action and the worker. */

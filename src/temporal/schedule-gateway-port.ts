@@ -5,6 +5,7 @@
 import type { CompiledSchedule } from './compile';
 import type { ScheduleMemo, ScheduledRunInput } from './run-input';
 import type { RunView } from './runs';
+import type { SchedulePage, SchedulePageRequest } from './schedule-list';
 import type { StoredSchedule } from './schedule-options';
 
 /**
@@ -39,6 +40,12 @@ export interface ScheduleGateway {
   trigger(scheduleId: string): Promise<void>;
   /** The schedules of one solution, found through visibility (eventually consistent). */
   listSchedules(solution: string): Promise<StoredSchedule[]>;
+  /**
+   * One page of the solution's schedules, from Temporal's list and each schedule's memo and search attributes
+   * (eventually consistent); only schedules whose memo lacks a listed field are described.
+   * @throws {@link PageTokenRejectedError} when Temporal refuses the page token.
+   */
+  listSchedulePage(solution: string, request: SchedulePageRequest): Promise<SchedulePage>;
   /** How many schedules one solution has, through visibility (eventually consistent). */
   countSchedules(solution: string): Promise<number>;
   /** The most recent runs of a reference in a solution, newest first, also of deleted schedules. */

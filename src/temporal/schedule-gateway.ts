@@ -11,28 +11,32 @@
 import { randomUUID } from 'node:crypto';
 import { ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
 import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
-import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
 import { excludedInstants, isExcluded, keepingExclusions, withExclusion } from '../instances/exclusions';
 import { compileSchedule, DEFAULT_WINDOW, type CompiledSchedule, type WindowOptions } from './compile';
 import type { ScheduleMemo, ScheduledRunInput } from './run-input';
-import { cancelRunningRuns, equalityClause, listRuns, type RunView } from './runs';
+import { cancelRunningRuns, listRuns, type RunView } from './runs';
 import { SWEEP_SCHEDULE_ID } from './schedule-ids';
+import {
+  countRunbookSchedules,
+  listScheduleIds,
+  listSchedulePage,
+  type SchedulePage,
+  type SchedulePageRequest,
+} from './schedule-list';
 import { SerialWrites } from './serial-writes';
 import {
   buildScheduleOptions,
   CATCHUP_WINDOW_MS,
-  isProductMemo,
   lastCalendarInstant,
-  searchAttributesOf,
+  scheduleSearchAttributeFields,
   stateNote,
   storedScheduleOf,
   sweepScheduleOptions,
   withRearmFrom,
   type StoredSchedule,
 } from './schedule-options';
-import { LAST_ERROR, SOLUTION } from './search-attributes';
 import {
   GrpcStatus,
   grpcCodeOf,
@@ -166,8 +170,13 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     return schedules;
   }
 
+  async listSchedulePage(solution: string, request: SchedulePageRequest): Promise<SchedulePage> {
+    return await listSchedulePage(this.client, solution, request, (id) => this.get(id));
+  }
+
+  /** Counted by Temporal, or by listing where the server or the solution's name does not allow it. */
   async countSchedules(solution: string): Promise<number> {
-    return (await this.listIds(solution)).length;
+    return (await countRunbookSchedules(this.client, solution)) ?? (await this.listIds(solution)).length;
   }
 
   async listRuns(solution: string, reference: string, limit: number): Promise<RunView[]> {
@@ -178,22 +187,9 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     return await translating('', () => cancelRunningRuns(this.client, solution, reference));
   }
 
-  /**
-   * Ids of the product's schedules: of one solution through a visibility query on `RunbookSolution`, or all of
-   * them (the sweep). A solution holding `"` or `\` cannot be put in a query on every store (see
-   * {@link equalityClause}), so its schedules are found by their memo instead.
-   */
+  /** {@link listScheduleIds} */
   async listIds(solution?: string): Promise<string[]> {
-    const clause = solution === undefined ? undefined : equalityClause(SOLUTION.name, solution);
-    return await translating('', async () => {
-      const ids: string[] = [];
-      for await (const summary of this.client.schedule.list(clause ? { query: clause } : {})) {
-        if (!isProductMemo(summary.memo)) continue;
-        if (solution !== undefined && summary.memo.solution !== solution) continue;
-        ids.push(summary.scheduleId);
-      }
-      return ids;
-    });
+    return await translating('', () => listScheduleIds(this.client, solution));
   }
 
   /** Creates the sweep schedule if missing, then triggers one sweep now. */
@@ -272,10 +268,11 @@ export class TemporalScheduleGateway implements ScheduleGateway {
   async recordLastError(scheduleId: string, message: string): Promise<void> {
     await this.write(scheduleId, (stored) => ({
       searchAttributes: {
-        indexedFields: encodeUnifiedSearchAttributes(undefined, [
-          ...searchAttributesOf(stored.input),
-          { key: LAST_ERROR, value: message.slice(0, 1000) },
-        ]),
+        indexedFields: scheduleSearchAttributeFields(
+          stored.description.raw.searchAttributes?.indexedFields,
+          stored.input,
+          message,
+        ),
       },
     }));
   }
@@ -334,6 +331,19 @@ export class TemporalScheduleGateway implements ScheduleGateway {
       ...(rearmFrom !== undefined ? { rearmFrom } : {}),
     };
     const payloads = await encodeToPayloads(this.client.options.loadedDataConverter, input);
+    // A new run input may carry a new rule: the listing's copy of it follows (and a schedule written before
+    // the copy existed gets one).
+    const searchAttributes =
+      write.searchAttributes ??
+      (write.input
+        ? {
+            indexedFields: scheduleSearchAttributeFields(
+              stored.description.raw.searchAttributes?.indexedFields,
+              input,
+              stored.lastError,
+            ),
+          }
+        : undefined);
     const schedule: temporal.api.schedule.v1.ISchedule = {
       ...raw,
       spec: write.spec !== undefined ? keepingExclusions(write.spec, raw.spec) : raw.spec,
@@ -351,7 +361,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
         conflictToken: stored.description.raw.conflictToken,
         identity: this.client.options.identity,
         requestId: randomUUID(),
-        ...(write.searchAttributes ? { searchAttributes: write.searchAttributes } : {}),
+        ...(searchAttributes ? { searchAttributes } : {}),
       });
       return 'sent';
     } catch (err) {

@@ -5,10 +5,13 @@
  */
 import { ScheduleOverlapPolicy, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
+import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import type { temporal } from '@temporalio/proto';
 import { MONTHS, type CompiledSchedule } from './compile';
 import { WorkflowType, type ScheduleMemo, type ScheduledRunInput } from './run-input';
 import { SWEEP_SCHEDULE_ID } from './schedule-ids';
-import { GENERATION, LAST_ERROR, REFERENCE, RUNBOOK, SOLUTION } from './search-attributes';
+import { memoRequestBody, recurrenceAttribute } from './schedule-listing';
+import { GENERATION, LAST_ERROR, RECURRENCE, REFERENCE, RUNBOOK, SOLUTION } from './search-attributes';
 
 /**
  * Missed fires within this window after a server outage are still taken (late, with their own
@@ -36,6 +39,7 @@ export interface StoredSchedule {
 
 /** The immutable facts about a schedule, kept in its memo. */
 export function scheduleMemo(input: ScheduledRunInput, now: Date): ScheduleMemo {
+  const requestBody = memoRequestBody(input);
   return {
     product: PRODUCT,
     kind: input.kind,
@@ -44,6 +48,7 @@ export function scheduleMemo(input: ScheduledRunInput, now: Date): ScheduleMemo 
     runbookUuid: input.runbookUuid,
     generation: input.generation,
     createdAt: now.toISOString(),
+    ...(requestBody !== undefined ? { requestBody } : {}),
   };
 }
 
@@ -60,6 +65,38 @@ export function searchAttributesOf(input: ScheduledRunInput): SearchAttributePai
 /** `input` with the re-arm point of `compiled`, the spec written with it (see `ScheduledRunInput.rearmFrom`). */
 export function withRearmFrom(input: ScheduledRunInput, compiled: CompiledSchedule): ScheduledRunInput {
   return { ...input, rearmFrom: compiled.rearmFrom?.toISOString() ?? null };
+}
+
+/**
+ * The search attributes of a schedule itself: its runs' ({@link searchAttributesOf}), its rule for listings
+ * (when short enough for one value) and its last dispatch failure, if any.
+ */
+export function scheduleSearchAttributesOf(
+  input: ScheduledRunInput,
+  lastError?: string,
+): SearchAttributePair[] {
+  const recurrence = recurrenceAttribute(input.recurrence);
+  return [
+    ...searchAttributesOf(input),
+    ...(recurrence !== undefined ? [{ key: RECURRENCE, value: recurrence }] : []),
+    ...(lastError !== undefined ? [{ key: LAST_ERROR, value: lastError.slice(0, 1000) }] : []),
+  ];
+}
+
+/**
+ * The indexed fields an update sends (Temporal replaces a schedule's search attributes as a whole): those it
+ * has, with the product's recomputed from `input` (a rule too long for one value is dropped, never left stale).
+ */
+export function scheduleSearchAttributeFields(
+  current: Record<string, temporal.api.common.v1.IPayload> | null | undefined,
+  input: ScheduledRunInput,
+  lastError: string | undefined,
+): Record<string, temporal.api.common.v1.IPayload> {
+  const { [RECURRENCE.name]: _stale, ...kept } = current ?? {};
+  return {
+    ...kept,
+    ...encodeUnifiedSearchAttributes(undefined, scheduleSearchAttributesOf(input, lastError)),
+  };
 }
 
 /** The schedule's note: why it will not fire, or its next occurrence. */
@@ -94,7 +131,7 @@ export function buildScheduleOptions(
       pauseOnFailure: false,
     },
     memo: memo as unknown as Record<string, unknown>,
-    typedSearchAttributes: searchAttributesOf(input),
+    typedSearchAttributes: scheduleSearchAttributesOf(input),
     state: { paused: compiled.paused, note: stateNote(compiled) },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The project's custom search attributes, registered on the namespace by `temporal-dev.sh` and by
  * {@link ensureSearchAttributes}. The dev server's budget is 10 Keyword and 3 of each other type; we use 8
- * Keyword attributes, so a deployment keeps room for its own.
+ * Keyword attributes and 1 Text, so a deployment keeps room for its own.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
@@ -27,6 +27,16 @@ export const LAST_ERROR = defineSearchAttributeKey('RunbookLastError', SearchAtt
  */
 export const INSTANCE_STATUS = defineSearchAttributeKey('RunbookInstanceStatus', SearchAttributeType.KEYWORD);
 
+/**
+ * On a schedule: its recurrence as JSON (`src/temporal/schedule-listing.ts`), so a listing shows the rule from
+ * Temporal's list alone. Text, not Keyword: SQL visibility stores Keywords in 255-character columns. Absent on
+ * schedules written before it, and on a rule too long for one value ({@link MAX_RECURRENCE_ATTRIBUTE_BYTES}).
+ */
+export const RECURRENCE = defineSearchAttributeKey('RunbookRecurrence', SearchAttributeType.TEXT);
+
+/** Longest {@link RECURRENCE} value, in UTF-8 bytes: under Temporal's default 2 KiB per search attribute value. */
+export const MAX_RECURRENCE_ATTRIBUTE_BYTES = 2000;
+
 /** Set by Temporal itself on runs started by a schedule: the occurrence's nominal instant (not custom). */
 export const SCHEDULED_START_TIME = defineSearchAttributeKey(
   'TemporalScheduledStartTime',
@@ -43,4 +53,5 @@ export const CUSTOM_SEARCH_ATTRIBUTES = [
   DISPATCH_STATUS,
   LAST_ERROR,
   INSTANCE_STATUS,
-].map((key) => ({ name: key.name, type: 'Keyword' as const }));
+  RECURRENCE,
+].map((key) => ({ name: key.name, type: key.type === SearchAttributeType.TEXT ? 'Text' : 'Keyword' }));

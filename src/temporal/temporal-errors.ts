@@ -43,12 +43,15 @@ export class ScheduleWriteConflictError extends Error {
 
 /** gRPC status codes the translation looks at. */
 export const GrpcStatus = {
+  Unknown: 2,
+  InvalidArgument: 3,
   DeadlineExceeded: 4,
   NotFound: 5,
   AlreadyExists: 6,
   ResourceExhausted: 8,
   FailedPrecondition: 9,
   Aborted: 10,
+  Unimplemented: 12,
   Unavailable: 14,
 } as const;
 
@@ -122,4 +125,12 @@ function isConnectionFailure(err: unknown): boolean {
   return /TransportError|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|Failed to connect|No connection established|handshake/i.test(
     text,
   );
+}
+
+/** Temporal refused a page token the caller passed (one it did not issue, or issued for another query). */
+export class PageTokenRejectedError extends Error {
+  override readonly name = 'PageTokenRejectedError';
+  constructor(options?: { cause?: unknown }) {
+    super('Temporal refused the page token', options);
+  }
 }

@@ -76,10 +76,10 @@ describe('each route calls its service method with the token’s solution and th
     [
       'GET /v1/schedules lists them',
       { method: 'GET', url: '/v1/schedules' },
-      'listSchedules',
-      [SOLUTION],
+      'listSchedulePage',
+      [SOLUTION, {}],
       200,
-      { schedules: [VIEW] },
+      { schedules: [VIEW], next_page_token: null },
     ],
     [
       'GET /v1/schedules/{reference} reads one, the reference percent-decoded',
@@ -134,6 +134,14 @@ describe('each route calls its service method with the token’s solution and th
       { success: true },
     ],
     [
+      'GET /v1/schedules passes the page size as text and the page token for the service to read',
+      { method: 'GET', url: '/v1/schedules?page_size=20&page_token=abc&page_size=30' },
+      'listSchedulePage',
+      [SOLUTION, { page_size: '20', page_token: 'abc' }],
+      200,
+      { schedules: [VIEW], next_page_token: null },
+    ],
+    [
       'GET …/runs lists runs, the limit passed as text for the service to read',
       { method: 'GET', url: '/v1/schedules/r/runs?limit=5' },
       'listRuns',
@@ -177,7 +185,7 @@ describe('each route calls its service method with the token’s solution and th
       url: '/v1/schedules',
       headers: { authorization: 'Bearer token-other' },
     });
-    expect(fake.calls).toEqual([{ method: 'listSchedules', args: ['other'] }]);
+    expect(fake.calls).toEqual([{ method: 'listSchedulePage', args: ['other', {}] }]);
   });
 });
 
@@ -286,7 +294,7 @@ describe('errors of the service', () => {
     [Dependency.Catalog, 'database is locked', 'Catalog is unavailable: database is locked'],
   ])('an outage of %s is 503 with the UnavailableError message', async (dependency, reason, message) => {
     const res = await call(
-      fakeService({ listSchedules: () => Promise.reject(new UnavailableError(dependency, reason)) }),
+      fakeService({ listSchedulePage: () => Promise.reject(new UnavailableError(dependency, reason)) }),
       {
         method: 'GET',
         url: '/v1/schedules',
@@ -533,5 +541,23 @@ describe('request bodies', () => {
     expect(input).toEqual({ schedule: { frequency: 'daily' }, schedule_reference: 'r' });
     expect(Object.getPrototypeOf(input)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('GET /v1/schedules refusals', () => {
+  test.each([
+    ['a page token the service refuses', Messages.pageTokenInvalid],
+    ['a page size the service refuses', 'Page size must be a number'],
+  ])('%s is a 400 naming the parameter', async (_name, message) => {
+    const refuse = () => Promise.reject(new ScheduleActionError(message, ActionErrorCode.Invalid, [message]));
+    const res = await call(fakeService({ listSchedulePage: refuse }), {
+      method: 'GET',
+      url: '/v1/schedules?page_token=x',
+      headers: AUTH,
+    });
+    expect({ status: res.status, json: res.json }).toEqual({
+      status: 400,
+      json: { error: message, details: [message] },
+    });
   });
 });

@@ -69,7 +69,7 @@ describe('one option table per command', () => {
     ['update', ['input', 'solution']],
     ['delete', ['reference', 'solution']],
     ['get', ['reference', 'solution']],
-    ['list', ['solution']],
+    ['list', ['page-size', 'page-token', 'solution']],
     ['pause', ['reference', 'solution']],
     ['resume', ['reference', 'solution']],
     ['stop', ['reference', 'solution']],

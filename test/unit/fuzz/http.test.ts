@@ -12,7 +12,11 @@ import { Messages } from '../../../src/connector/errors';
 import { INTERNAL_ERROR_MESSAGE } from '../../../src/connector/outputs';
 import type { SchedulerService } from '../../../src/connector/scheduler-service';
 import { recurrenceJsonSchema } from '../../../src/recurrence';
-import { CreateScheduleInputSchema, ListRunsInputSchema } from '../../../src/connector/inputs';
+import {
+  CreateScheduleInputSchema,
+  ListRunsInputSchema,
+  ListSchedulesInputSchema,
+} from '../../../src/connector/inputs';
 import { DYNAMIC_RUNBOOK_UUID, httpRequest } from './arbitraries';
 import { KnownBugTally, RUNBOOK_NAMES } from './known-bugs';
 import { SOLUTION, freshService } from './service';
@@ -42,6 +46,7 @@ const NAMES = union(
   RUNBOOK_NAMES,
   fieldNamesOf(CreateScheduleInputSchema, 'Input'),
   fieldNamesOf(ListRunsInputSchema, 'Input'),
+  fieldNamesOf(ListSchedulesInputSchema, 'Input'),
   displayNames(recurrenceJsonSchema(), 'Recurrence'),
 );
 /** Every exact message the API answers with, as given (the parameterised ones are matched by their start). */
@@ -70,7 +75,7 @@ test(
       updateSchedule: (...args) => current.updateSchedule(...args),
       deleteSchedule: (...args) => current.deleteSchedule(...args),
       getSchedule: (...args) => current.getSchedule(...args),
-      listSchedules: (...args) => current.listSchedules(...args),
+      listSchedulePage: (...args) => current.listSchedulePage(...args),
       listRuns: (...args) => current.listRuns(...args),
       pauseSchedule: (...args) => current.pauseSchedule(...args),
       resumeSchedule: (...args) => current.resumeSchedule(...args),

@@ -59,6 +59,8 @@ test('a runbook schedule: ALLOW_ALL, 24 h catch-up, no pause on failure, memo an
     runbookUuid: input.runbookUuid,
     generation: input.generation,
     createdAt: NOW.toISOString(),
+    // Copied for listings, which read the memo instead of describing each schedule: this one has no body.
+    requestBody: null,
   });
   expect(isProductMemo(options.memo)).toBe(true);
   const keys = (options.typedSearchAttributes as Array<{ key: { name: string }; value: unknown }>).map(
@@ -69,6 +71,8 @@ test('a runbook schedule: ALLOW_ALL, 24 h catch-up, no pause on failure, memo an
     ['RunbookReference', 'daily'],
     ['RunbookUuid', input.runbookUuid],
     ['RunbookGeneration', input.generation],
+    // The rule, for listings (updates rewrite search attributes; Temporal never updates a memo).
+    ['RunbookRecurrence', JSON.stringify(input.recurrence)],
   ]);
   expect(options.state).toEqual({ paused: false, note: 'Next occurrence 2026-04-29T16:55:50.000Z' });
 });
