@@ -1,7 +1,10 @@
 /**
  * The opaque `next_page_token` of List Schedules: Temporal's next-page token, wrapped with a tag of the solution
- * that was listed, base64url. A token is accepted only by the solution it was issued to, so one tenant's token
- * never pages through another's query (each entry is checked against the solution anyway).
+ * that was listed, base64url. A token is accepted only by the solution it was issued to, and only when it holds
+ * a token of the shape Temporal's visibility stores issue (a JSON object, on SQL and Elasticsearch alike), so a
+ * forged one is refused here rather than sent to Temporal (which answers a malformed token with a retried
+ * UNKNOWN). The tag is not a signature: a caller who edits the inner JSON can only move within the query of its
+ * own solution, which the gateway builds from the caller's solution and re-checks on every entry.
  */
 import { createHash } from 'node:crypto';
 import { ActionErrorCode, Messages, ScheduleActionError } from './errors';
@@ -35,7 +38,19 @@ export function decodePageToken(solution: string, token: string): Uint8Array {
   if (v !== VERSION || s !== tagOf(solution) || typeof t !== 'string' || !/^[A-Za-z0-9+/]+=*$/.test(t)) {
     throw invalidPageToken();
   }
-  return new Uint8Array(Buffer.from(t, 'base64'));
+  const temporalToken = Buffer.from(t, 'base64');
+  if (!isJsonObject(temporalToken)) throw invalidPageToken();
+  return new Uint8Array(temporalToken);
+}
+
+/** Whether `bytes` are the UTF-8 JSON text of an object. */
+function isJsonObject(bytes: Buffer): boolean {
+  try {
+    const value = JSON.parse(bytes.toString('utf8')) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 /** The error of a page token the service does not accept. */

@@ -184,10 +184,14 @@ export interface ScheduleMemo {
   readonly generation: string;
   readonly createdAt: string;
   /**
-   * The request body, copied for listings (`schedule-listing.ts`): null when the schedule has none; absent when
-   * it was too large to copy, and in memos written before the copy existed (a listing describes those).
+   * How the memo carries the request body for listings (`schedule-listing.ts`), set at create (the body never
+   * changes): `inline` when `requestBody` is the body, or its absence means none (Temporal drops a null memo
+   * value); `too_large` when it was too large to copy. Absent in memos written before the copy existed: a
+   * listing describes those.
    */
-  readonly requestBody?: JsonObject | null;
+  readonly requestBodyInMemo?: 'inline' | 'too_large';
+  /** The request body, when `requestBodyInMemo` is `inline` and the schedule has one. */
+  readonly requestBody?: JsonObject;
 }
 
 /** Workflow type names, shared by the schedule action and the worker. */

@@ -41,15 +41,17 @@ export interface ScheduleListEntry {
 }
 
 /**
- * The memo's copy of the request body: null when the schedule has none, the body when its JSON is at most
- * {@link MAX_MEMO_BODY_BYTES}, undefined (not copied) when larger.
+ * The memo's copy of the request body: the body when its JSON is at most {@link MAX_MEMO_BODY_BYTES} (none when
+ * the schedule has none), else only the mark that it was too large.
  */
 export function memoRequestBody(
   input: Pick<ScheduledRunInput, 'requestBody'>,
-): JsonObject | null | undefined {
-  if (input.requestBody === undefined) return null;
+): Pick<ScheduleMemo, 'requestBodyInMemo' | 'requestBody'> {
+  if (input.requestBody === undefined) return { requestBodyInMemo: 'inline' };
   const bytes = Buffer.byteLength(JSON.stringify(input.requestBody), 'utf8');
-  return bytes <= MAX_MEMO_BODY_BYTES ? input.requestBody : undefined;
+  return bytes <= MAX_MEMO_BODY_BYTES
+    ? { requestBodyInMemo: 'inline', requestBody: input.requestBody }
+    : { requestBodyInMemo: 'too_large' };
 }
 
 /** The `RunbookRecurrence` value of a rule, or undefined when its JSON is longer than one value may be. */
@@ -81,12 +83,14 @@ function recurrenceOf(value: string | undefined): Recurrence | undefined {
 export function listedFromEntry(entry: ScheduleListEntry): ListedSchedule | undefined {
   const memo = entry.memo as ScheduleMemo;
   const recurrence = recurrenceOf(entry.searchAttributes.get(RECURRENCE));
-  if (!recurrence || memo.requestBody === undefined) return undefined;
+  const body = memo.requestBody;
+  const bodyOk = body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body));
+  if (!recurrence || memo.requestBodyInMemo !== 'inline' || !bodyOk) return undefined;
   return {
     scheduleId: entry.scheduleId,
     memo,
     recurrence,
-    requestBody: memo.requestBody ?? undefined,
+    requestBody: memo.requestBody,
     paused: entry.paused,
     note: entry.note,
     lastError: entry.searchAttributes.get(LAST_ERROR),

@@ -39,7 +39,6 @@ export interface StoredSchedule {
 
 /** The immutable facts about a schedule, kept in its memo. */
 export function scheduleMemo(input: ScheduledRunInput, now: Date): ScheduleMemo {
-  const requestBody = memoRequestBody(input);
   return {
     product: PRODUCT,
     kind: input.kind,
@@ -48,7 +47,7 @@ export function scheduleMemo(input: ScheduledRunInput, now: Date): ScheduleMemo 
     runbookUuid: input.runbookUuid,
     generation: input.generation,
     createdAt: now.toISOString(),
-    ...(requestBody !== undefined ? { requestBody } : {}),
+    ...memoRequestBody(input),
   };
 }
 

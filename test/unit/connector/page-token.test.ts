@@ -38,6 +38,12 @@ test.each<[string, string, (token: string) => string]>([
   ['with a tag edited to another solution', 'acme', (token) => retag(token, { s: 'AAAAAAAAAAAAAAAA' })],
   ['without Temporal token', 'acme', (token) => retag(token, { t: undefined })],
   ['with a Temporal token that is not base64', 'acme', (token) => retag(token, { t: '<not base64>' })],
+  [
+    'with random bytes for Temporal token',
+    'acme',
+    (token) => retag(token, { t: 'q83vASNFZ4mrze8BI0VniQ==' }),
+  ],
+  ['with a Temporal token that is JSON but no object', 'acme', (token) => retag(token, { t: 'WzEsMl0=' })],
 ])('a token %s is refused: Page token is invalid', (_name, issuedTo, tamper) => {
   const error = refusal('acme', tamper(encodePageToken(issuedTo, TEMPORAL_TOKEN)));
   expect({ message: error.message, details: error.details }).toEqual({

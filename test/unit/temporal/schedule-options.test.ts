@@ -60,7 +60,7 @@ test('a runbook schedule: ALLOW_ALL, 24 h catch-up, no pause on failure, memo an
     generation: input.generation,
     createdAt: NOW.toISOString(),
     // Copied for listings, which read the memo instead of describing each schedule: this one has no body.
-    requestBody: null,
+    requestBodyInMemo: 'inline',
   });
   expect(isProductMemo(options.memo)).toBe(true);
   const keys = (options.typedSearchAttributes as Array<{ key: { name: string }; value: unknown }>).map(
