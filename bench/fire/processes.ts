@@ -61,22 +61,31 @@ export async function startDevServer(dynamicConfig: readonly string[]): Promise<
   return { ...wrap(server.child), address: server.address, stop: () => server.stop() };
 }
 
-/** Starts `node --import tsx <script> ...args` with `env` over this process's environment; waits for a line. */
+/** A child process started by {@link startChild}, with the output that said it was ready. */
+export interface StartedChild extends Child {
+  readonly readyOutput: string;
+}
+
+/**
+ * Starts `node --import tsx <script> ...args` with `env` over this process's environment; waits until its output
+ * matches `ready` (`ready`, or the worker fixture's `{"identity": ...}` line, by default).
+ */
 export async function startChild(
   script: string,
   args: readonly string[],
   env: Readonly<Record<string, string>>,
-): Promise<Child> {
+  ready: RegExp = /ready|identity/,
+): Promise<StartedChild> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve, reject) => {
+  const readyOutput = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (/ready|identity/.test(chunk.toString())) resolve();
+      if (ready.test(chunk.toString())) resolve(chunk.toString());
     });
   });
   child.stdout?.resume();
-  return wrap(child);
+  return { ...wrap(child), readyOutput };
 }
