@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TriggerTemplate } from '../src/catalog/model';
+import { apiCall } from '../test/fixtures/api-call';
 import { pool } from './fire/modes';
 import { startChild, startDevServer, type Child } from './fire/processes';
 
@@ -47,13 +48,14 @@ function parseArgs(argv: readonly string[]): Options {
 }
 
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
-const commit = () => {
+/** The commit measured, read when the run starts (its processes load the code then). */
+const commitAtStart = (() => {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   } catch {
     return 'unknown';
   }
-};
+})();
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const indexes = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -94,17 +96,9 @@ async function phase(
 /** The product's HTTP API as a caller sees it: one token, JSON in and out; a non-2xx answer throws. */
 function apiClient(base: string, token: string) {
   return async (method: string, route: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const res = await fetch(`${base}${route}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${text.slice(0, 200)}`);
-    return JSON.parse(text) as Record<string, unknown>;
+    const { status, json } = await apiCall(base, token, method, route, body);
+    if (status >= 300) throw new Error(`${method} ${route}: ${status} ${JSON.stringify(json).slice(0, 200)}`);
+    return json;
   };
 }
 
@@ -270,7 +264,7 @@ function table(options: Options, figures: Figures, started: Date, uptime0: strin
     '',
     `### N = ${options.n} schedules, ${options.concurrency} concurrent callers`,
     '',
-    `- Date: ${started.toISOString()}; machine: ${cpus[0]?.model ?? 'unknown'} (${cpus.length} cores, shared with other agents), ${os.platform()} ${os.release()}, Node ${process.version}; commit ${commit()}`,
+    `- Date: ${started.toISOString()}; machine: ${cpus[0]?.model ?? 'unknown'} (${cpus.length} cores, shared with other agents), ${os.platform()} ${os.release()}, Node ${process.version}; commit ${commitAtStart}`,
     `- \`uptime\` at start: \`${uptime0}\`; at the end: \`${uptime1}\``,
     '',
     '| operation | product calls/s | raw calls/s | product / raw | load avg at end (product / raw) |',

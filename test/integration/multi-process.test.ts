@@ -16,6 +16,7 @@ import { scheduleIdFor } from '../../src/temporal/schedule-ids';
 import type { RunView } from '../../src/temporal/runs';
 import { startPostgres, type PostgresServer } from '../fixtures/postgres-server';
 import { killHard, startFixture, type Child } from '../unit/catalog/children';
+import { apiCall } from '../fixtures/api-call';
 import {
   connectTestClient,
   startHttpReceiver,
@@ -58,16 +59,8 @@ interface Answer {
 
 /** One call to an API process's HTTP API as the test solution. */
 async function call(port: number, method: string, route: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(`http://127.0.0.1:${port}/v1${route}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  const { status, json } = await apiCall(`http://127.0.0.1:${port}/v1`, token, method, route, body);
+  return { status, body: json };
 }
 
 function portOf(api: { port: number } | undefined): number {

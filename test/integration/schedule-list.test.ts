@@ -11,6 +11,7 @@ import { TriggerTemplate } from '../../src/catalog/model';
 import { Messages } from '../../src/connector/errors';
 import { encodePageToken } from '../../src/connector/page-token';
 import { TemporalScheduleGateway } from '../../src/temporal/schedule-gateway';
+import { apiCall } from '../fixtures/api-call';
 import { uniqueId, waitFor } from './harness';
 import { startScheduler, type SchedulerFixture } from './scheduler-fixture';
 
@@ -29,22 +30,8 @@ const PAGE_SIZE = 3;
 
 type Json = Record<string, unknown>;
 
-async function call(
-  token: string,
-  route: string,
-  method = 'GET',
-  body?: unknown,
-): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${base}${route}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json()) as Json };
-}
+const call = (token: string, route: string, method = 'GET', body?: unknown) =>
+  apiCall(base, token, method, route, body);
 
 async function ok(token: string, route: string, method = 'GET', body?: unknown): Promise<Json> {
   const res = await call(token, route, method, body);
