@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TriggerTemplate } from '../src/catalog/model';
+import { runbookSchedulesQuery } from '../src/temporal/schedule-list';
 import { apiCall } from '../test/fixtures/api-call';
 import { pool } from './fire/modes';
 import { startChild, startDevServer, type Child } from './fire/processes';
@@ -193,6 +194,14 @@ async function measure(options: Options, client: Client, address: string): Promi
       rawFirstPage: await medianMs(options.listSamples, () =>
         client.workflowService.listSchedules({ namespace: client.options.namespace, maximumPageSize: 100 }),
       ),
+      // The query the product's page runs (its solution's runbook schedules), straight to Temporal.
+      rawQueryFirstPage: await medianMs(options.listSamples, () =>
+        client.workflowService.listSchedules({
+          namespace: client.options.namespace,
+          maximumPageSize: 100,
+          query: runbookSchedulesQuery(solution) ?? '',
+        }),
+      ),
     };
     console.log(JSON.stringify({ list }));
     const rssAtN = { api: api.rssMb(), worker: worker.rssMb() };
@@ -276,6 +285,7 @@ function table(options: Options, figures: Figures, started: Date, uptime0: strin
     `| \`GET /v1/schedules\` first page (100), median of ${options.listSamples} | ${f(figures.list.productFirstPage, 0)} ms |`,
     `| \`GET /v1/schedules?page_size=1000\`, median of ${options.listSamples} | ${f(figures.list.productPageOf1000, 0)} ms |`,
     `| raw \`ListSchedules\` page of 100 (no query, 2N schedules on the server), median of ${options.listSamples} | ${f(figures.list.rawFirstPage, 0)} ms |`,
+    `| raw \`ListSchedules\` page of 100 with the product's query (\`RunbookSolution = ... AND RunbookGeneration IS NOT NULL\`), median of ${options.listSamples} | ${f(figures.list.rawQueryFirstPage, 0)} ms |`,
     `| API process RSS after the creates / max over the run | ${f(figures.rss.api, 0)} MB / ${f(figures.rssMax.api, 0)} MB |`,
     `| worker process RSS after the creates / max over the run | ${f(figures.rss.worker, 0)} MB / ${f(figures.rssMax.worker, 0)} MB |`,
     '',
@@ -296,7 +306,7 @@ measures on that server, one phase after another, each with 8 concurrent callers
 through \`POST /v1/schedules\` (with a small \`request_body\`), then N raw \`client.schedule.create\` (a daily
 calendar spec, a trivial workflow action); **list**: once the product's list shows all N, the median of 9 timed
 \`GET /v1/schedules\` (after one warm-up) for the first page (100, the default) and for a page of 1,000, beside a
-raw \`ListSchedules\` page of 100; **update** the N product schedules (\`PUT\`, a new time of day), then the N raw
+raw \`ListSchedules\` page of 100 without a query and with the product's; **update** the N product schedules (\`PUT\`, a new time of day), then the N raw
 ones (\`handle.update\`, which like the product describes then updates); **delete** the N product schedules, then
 the N raw ones. Calls/s = successful calls over the phase's wall time. RSS is read from /proc: at N (after the
 creates and the list), and the maximum sampled every second over the run. The load average is read at the end of
