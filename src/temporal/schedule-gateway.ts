@@ -30,11 +30,11 @@ import {
   buildScheduleOptions,
   CATCHUP_WINDOW_MS,
   lastCalendarInstant,
-  scheduleSearchAttributeFields,
   stateNote,
   storedScheduleOf,
   sweepScheduleOptions,
   withRearmFrom,
+  writtenSearchAttributes,
   type StoredSchedule,
 } from './schedule-options';
 import {
@@ -267,13 +267,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
   /** Records a dispatch failure on the schedule, where the UI and `temporal schedule describe` show it. */
   async recordLastError(scheduleId: string, message: string): Promise<void> {
     await this.write(scheduleId, (stored) => ({
-      searchAttributes: {
-        indexedFields: scheduleSearchAttributeFields(
-          stored.description.raw.searchAttributes?.indexedFields,
-          stored.input,
-          message,
-        ),
-      },
+      searchAttributes: writtenSearchAttributes(stored, stored.input, message),
     }));
   }
 
@@ -331,19 +325,9 @@ export class TemporalScheduleGateway implements ScheduleGateway {
       ...(rearmFrom !== undefined ? { rearmFrom } : {}),
     };
     const payloads = await encodeToPayloads(this.client.options.loadedDataConverter, input);
-    // A new run input may carry a new rule: the listing's copy of it follows (and a schedule written before
-    // the copy existed gets one).
+    // A new run input may carry a new rule: the listing's copy of it follows.
     const searchAttributes =
-      write.searchAttributes ??
-      (write.input
-        ? {
-            indexedFields: scheduleSearchAttributeFields(
-              stored.description.raw.searchAttributes?.indexedFields,
-              input,
-              stored.lastError,
-            ),
-          }
-        : undefined);
+      write.searchAttributes ?? (write.input ? writtenSearchAttributes(stored, input) : undefined);
     const schedule: temporal.api.schedule.v1.ISchedule = {
       ...raw,
       spec: write.spec !== undefined ? keepingExclusions(write.spec, raw.spec) : raw.spec,

@@ -98,6 +98,20 @@ export function scheduleSearchAttributeFields(
   };
 }
 
+/**
+ * The search attributes an update writing run input `input` into `stored` sends: the schedule's own, with the
+ * listing's copy of the rule recomputed (and given to a schedule written before the copy existed) and the last
+ * dispatch failure `lastError`.
+ */
+export function writtenSearchAttributes(
+  stored: StoredSchedule,
+  input: ScheduledRunInput,
+  lastError: string | undefined = stored.lastError,
+): temporal.api.common.v1.ISearchAttributes {
+  const current = stored.description.raw.searchAttributes?.indexedFields;
+  return { indexedFields: scheduleSearchAttributeFields(current, input, lastError) };
+}
+
 /** The schedule's note: why it will not fire, or its next occurrence. */
 export function stateNote(compiled: CompiledSchedule): string {
   return compiled.reason ?? `Next occurrence ${compiled.nextOccurrenceAt?.toISOString() ?? 'unknown'}`;
