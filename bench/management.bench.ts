@@ -103,16 +103,28 @@ function apiClient(base: string, token: string) {
   };
 }
 
-/** Median wall time of `samples` runs of `fn`, in ms (one unmeasured warm-up first). */
-async function medianMs(samples: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
+/**
+ * Median wall time of each of `calls`, in ms, over `samples` rounds (one unmeasured warm-up round first). A round
+ * times each call once, in turn, so every call sees the server in the same state (a server still settling after
+ * the creates would otherwise slow whichever call is timed first).
+ */
+async function interleavedMedianMs<K extends string>(
+  samples: number,
+  calls: Readonly<Record<K, () => Promise<unknown>>>,
+): Promise<Record<K, number>> {
+  const entries = Object.entries(calls) as [K, () => Promise<unknown>][];
+  const times = new Map<K, number[]>(entries.map(([name]) => [name, []]));
+  for (let round = 0; round <= samples; round++) {
+    for (const [name, fn] of entries) {
+      const t0 = performance.now();
+      await fn();
+      if (round > 0) times.get(name)?.push(performance.now() - t0);
+    }
   }
-  return median(times);
+  return Object.fromEntries(entries.map(([name]) => [name, median(times.get(name) ?? [])])) as Record<
+    K,
+    number
+  >;
 }
 
 /** Max RSS of the children, sampled every second until `stop()`. */
@@ -188,21 +200,19 @@ async function measure(options: Options, client: Client, address: string): Promi
     // Visibility is eventually consistent: wait until the product's list holds all N before timing it.
     const deadline = Date.now() + 300_000;
     while (Date.now() < deadline && (await countListed(call)) < n) await sleep(2_000);
-    const list = {
-      productFirstPage: await medianMs(options.listSamples, () => call('GET', '/schedules')),
-      productPageOf1000: await medianMs(options.listSamples, () => call('GET', '/schedules?page_size=1000')),
-      rawFirstPage: await medianMs(options.listSamples, () =>
-        client.workflowService.listSchedules({ namespace: client.options.namespace, maximumPageSize: 100 }),
-      ),
+    const namespace = client.options.namespace;
+    const list = await interleavedMedianMs(options.listSamples, {
+      productFirstPage: () => call('GET', '/schedules'),
+      productPageOf1000: () => call('GET', '/schedules?page_size=1000'),
+      rawFirstPage: () => client.workflowService.listSchedules({ namespace, maximumPageSize: 100 }),
       // The query the product's page runs (its solution's runbook schedules), straight to Temporal.
-      rawQueryFirstPage: await medianMs(options.listSamples, () =>
+      rawQueryFirstPage: () =>
         client.workflowService.listSchedules({
-          namespace: client.options.namespace,
+          namespace,
           maximumPageSize: 100,
           query: runbookSchedulesQuery(solution) ?? '',
         }),
-      ),
-    };
+    });
     console.log(JSON.stringify({ list }));
     const rssAtN = { api: api.rssMb(), worker: worker.rssMb() };
     phases.push(
@@ -305,7 +315,7 @@ attributes), the product's HTTP API and worker as child processes (\`test/fixtur
 measures on that server, one phase after another, each with 8 concurrent callers: **create** N daily schedules
 through \`POST /v1/schedules\` (with a small \`request_body\`), then N raw \`client.schedule.create\` (a daily
 calendar spec, a trivial workflow action); **list**: once the product's list shows all N, the median of 9 timed
-\`GET /v1/schedules\` (after one warm-up) for the first page (100, the default) and for a page of 1,000, beside a
+\`GET /v1/schedules\` (after one warm-up round; the list calls timed in turn within each round) for the first page (100, the default) and for a page of 1,000, beside a
 raw \`ListSchedules\` page of 100 without a query and with the product's; **update** the N product schedules (\`PUT\`, a new time of day), then the N raw
 ones (\`handle.update\`, which like the product describes then updates); **delete** the N product schedules, then
 the N raw ones. Calls/s = successful calls over the phase's wall time. RSS is read from /proc: at N (after the
