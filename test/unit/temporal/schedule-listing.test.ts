@@ -21,7 +21,7 @@ import {
 const RULE = { frequency: 'daily', interval: 1, time_zone: 'UTC', time_of_day: '09:00:00' } as const;
 const MEMO: ScheduleMemo = {
   product: 'runbook-scheduler',
-  kind: 'dynamic_scheduler' as ScheduleMemo['kind'],
+  kind: 'dynamic_scheduler',
   solution: 'acme',
   reference: 'daily',
   runbookUuid: '7c0d8739-5fbd-4a6f-a1b4-2991bb0e2b54',
@@ -53,7 +53,7 @@ test('an entry with the copies is listed from them, body and last error included
   );
   expect(listed).toEqual({
     scheduleId: 'rbs:acme:daily',
-    memo: expect.objectContaining({ reference: 'daily' }),
+    memo: { ...MEMO, requestBodyInMemo: 'inline', requestBody: { tenant: 'a' } },
     recurrence: RULE,
     requestBody: { tenant: 'a' },
     paused: true,
