@@ -20,9 +20,12 @@ import {
   type TestClient,
 } from './harness';
 
-const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+const INDEXED_TYPE: Record<string, number> = {
+  Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Text: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+};
 
-async function keywordAttributes(t: TestClient): Promise<Record<string, number>> {
+async function registeredAttributes(t: TestClient): Promise<Record<string, number>> {
   const { customAttributes } = await t.connection.operatorService.listSearchAttributes({
     namespace: t.settings.namespace,
   });
@@ -38,7 +41,10 @@ async function retentionSeconds(t: TestClient): Promise<number> {
   return Number(config?.workflowExecutionRetentionTtl?.seconds ?? 0);
 }
 
-const expectedAttributes = Object.fromEntries(CUSTOM_SEARCH_ATTRIBUTES.map(({ name }) => [name, KEYWORD]));
+// Every attribute with the type it is declared with (Keyword, but Text for RunbookRecurrence).
+const expectedAttributes = Object.fromEntries(
+  CUSTOM_SEARCH_ATTRIBUTES.map(({ name, type }) => [name, INDEXED_TYPE[type]]),
+);
 
 describe('integration harness', () => {
   let t: TestClient;
@@ -65,8 +71,8 @@ describe('integration harness', () => {
     expect(namespaceInfo?.name).toBe(t.settings.namespace);
   });
 
-  it('has every custom search attribute registered as Keyword', async () => {
-    expect(await keywordAttributes(t)).toMatchObject(expectedAttributes);
+  it('has every custom search attribute registered with its type', async () => {
+    expect(await registeredAttributes(t)).toMatchObject(expectedAttributes);
   });
 
   it('keeps closed workflows for 30 days', async () => {
@@ -151,7 +157,7 @@ describe('temporal-dev.sh', () => {
       expect(status.stdout).toContain(env.TEMPORAL_DEV_DB);
 
       t = await connectTestClient(settings);
-      expect(await keywordAttributes(t)).toMatchObject(expectedAttributes);
+      expect(await registeredAttributes(t)).toMatchObject(expectedAttributes);
       expect(await retentionSeconds(t)).toBe(NAMESPACE_RETENTION_SECONDS);
       // State that must survive the restart, and an attribute that only re-registration can bring back.
       await t.connection.workflowService.updateNamespace({
@@ -173,7 +179,7 @@ describe('temporal-dev.sh', () => {
         namespace: 'default',
         searchAttributes: [removed],
       });
-      await waitFor(async () => !(removed in (await keywordAttributes(t!))), {
+      await waitFor(async () => !(removed in (await registeredAttributes(t!))), {
         description: `${removed} removed`,
       });
       await t.close();
@@ -185,7 +191,7 @@ describe('temporal-dev.sh', () => {
 
       runDevScript(['start'], env);
       t = await connectTestClient(settings);
-      expect(await keywordAttributes(t)).toMatchObject(expectedAttributes);
+      expect(await registeredAttributes(t)).toMatchObject(expectedAttributes);
       expect(await retentionSeconds(t)).toBe(NAMESPACE_RETENTION_SECONDS);
       const { namespaceInfo } = await t.connection.workflowService.describeNamespace({
         namespace: 'default',
