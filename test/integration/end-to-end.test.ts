@@ -106,6 +106,8 @@ test('a no_repeat schedule fires once and the runbook receives the exact A3 body
       RunbookReference: reference,
       RunbookUuid: runbookUuid,
       RunbookGeneration: expect.stringMatching(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/) as unknown,
+      // The rule as List Schedules serves it without a describe: JSON text, rewritten on every update.
+      RunbookRecurrence: expect.stringContaining('"frequency":"no_repeat"') as unknown,
     });
     expect(decode(entry.memo.fields)).toMatchObject({
       product: 'runbook-scheduler',
