@@ -327,7 +327,7 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const started = new Date();
   const uptime0 = uptime();
-  const server = await startDevServer([]);
+  const server = await startDevServer({});
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
   let figures: Figures;

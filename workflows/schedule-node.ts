@@ -53,7 +53,7 @@ import {
   type NodeState,
   type NodeStateView,
 } from '../src/nodes/node-state';
-import { commandProblem, runRequestProblem } from '../src/nodes/run-request-schema';
+import type * as RequestSchemas from '../src/nodes/run-request-schema';
 import { NodeMessages } from '../src/nodes/errors';
 import { DISPATCH_STATUS, LAST_ERROR } from '../src/temporal/search-attributes';
 import { jobIdPrefix } from '../src/temporal/schedule-ids';
@@ -71,6 +71,19 @@ function refuse(errorNumber: ErrorNumberType, message: string): never {
 function refuseMalformed(problem: string | undefined): void {
   if (problem !== undefined) refuse(ErrorNumber.ParameterError, NodeMessages.parameter(problem));
 }
+
+/**
+ * The node's request schemas, evaluated on the first update that needs them rather than with the bundle: the
+ * bundle's modules are evaluated again for every workflow the worker starts, and zod's evaluation would cost
+ * every run of every workflow type (see `run-input-quick-check.ts`). Update validators are synchronous, hence
+ * `require`, which the workflow bundler resolves like an import.
+ */
+function requestSchemas(): typeof RequestSchemas {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, bundled import (see above)
+  return require('../src/nodes/run-request-schema') as typeof RequestSchemas;
+}
+const runRequestProblem = (value: unknown) => requestSchemas().runRequestProblem(value);
+const commandProblem = (value: unknown) => requestSchemas().commandProblem(value);
 
 /** Runs a schedule node until it is deleted (and its tombstone has passed). */
 export async function scheduleNodeWorkflow(input: NodeWorkflowInput): Promise<NodeStateView> {

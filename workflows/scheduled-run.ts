@@ -39,8 +39,13 @@ import {
 } from '../src/dispatch/payload';
 import { boundedIdentifier, resolveJobContextIdentifier } from '../src/dispatch/job-context';
 import { dispatchFailureMessage } from '../src/dispatch/outcome';
-import type { ScheduledRunInput, ScheduledRunResult } from '../src/temporal/run-input';
-import { checkScheduledRunInput, invalidRunInputMessage } from '../src/temporal/run-input-schema';
+import {
+  invalidRunInputMessage,
+  type RunInputCheck,
+  type ScheduledRunInput,
+  type ScheduledRunResult,
+} from '../src/temporal/run-input';
+import { isAcceptedRunInput } from '../src/temporal/run-input-quick-check';
 import { DISPATCH_STATUS, JOB_CONTEXT, SCHEDULED_START_TIME } from '../src/temporal/search-attributes';
 import { jobIdPrefix, jobWorkflowId, needsEscaping } from '../src/temporal/schedule-ids';
 
@@ -50,6 +55,19 @@ const { rearmSchedule, recordDispatchFailure } = proxyActivities<
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
 });
+
+/**
+ * Checks the run's input: at once when the quick check accepts it (every input the product writes), else with
+ * the zod schema, imported only then (a workflow's modules are evaluated again for every run, and zod's
+ * evaluation costs more than the run itself; see `run-input-quick-check.ts`). Both decide alike.
+ */
+async function checkInput(raw: unknown): Promise<RunInputCheck> {
+  if (isAcceptedRunInput(raw)) return { success: true, input: raw };
+  const { checkScheduledRunInput } = await import(
+    /* webpackMode: "eager" */ '../src/temporal/run-input-schema'
+  );
+  return checkScheduledRunInput(raw);
+}
 
 /** The occurrence instant: the nominal time of a scheduled or backfilled run, the trigger time of a manual one. */
 function occurrenceInstant(): Date {
@@ -114,7 +132,7 @@ function rearmPlan(
 export async function scheduledRunWorkflow(rawInput: ScheduledRunInput): Promise<ScheduledRunResult> {
   // The action's arguments can be edited outside the product (CLI, Web UI): a malformed one fails the run
   // with the fields it gets wrong, instead of failing workflow tasks over and over.
-  const checked = checkScheduledRunInput(rawInput);
+  const checked = await checkInput(rawInput);
   if (!checked.success) {
     throw ApplicationFailure.create({
       message: invalidRunInputMessage(checked.messages),

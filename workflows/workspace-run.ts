@@ -34,7 +34,6 @@ import type {
   WorkspaceRunOptions,
   WorkspaceRunResult,
 } from '../src/workspace/run-input';
-import { checkWorkspaceRunInput } from '../src/workspace/run-input-schema';
 import { erroredMessage, jobIdempotencyKey, planRun } from '../src/workspace/run-plan';
 
 type Activities = ReturnType<typeof activities.createActivities>;
@@ -72,6 +71,11 @@ export async function workspaceRunWorkflow(
   rawInput: WorkspaceRunInput,
   options: WorkspaceRunOptions = {},
 ): Promise<WorkspaceRunResult> {
+  // Imported here, not at the top: the bundle's modules are evaluated again for every workflow the worker starts,
+  // and zod's evaluation would cost every run of every workflow type (see `run-input-quick-check.ts`).
+  const { checkWorkspaceRunInput } = await import(
+    /* webpackMode: "eager" */ '../src/workspace/run-input-schema'
+  );
   const checked = checkWorkspaceRunInput(rawInput);
   if (!checked.success) {
     throw ApplicationFailure.create({

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { startDevServer as startTestDevServer } from '../../test/fixtures/dev-server';
+import { startDevServer as startTestDevServer, type DevServerOptions } from '../../test/fixtures/dev-server';
 
 /** A child process with its CPU and memory. */
 export interface Child {
@@ -55,9 +55,9 @@ export interface DevServer extends Child {
   readonly address: string;
 }
 
-/** Starts the embedded dev server (as the tests do) with the given `--dynamic-config-value key=value` flags. */
-export async function startDevServer(dynamicConfig: readonly string[]): Promise<DevServer> {
-  const server = await startTestDevServer({ dynamicConfig });
+/** Starts the embedded dev server (as the tests do) with the given options (dynamic config, SQLite pragmas). */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const server = await startTestDevServer(options);
   return { ...wrap(server.child), address: server.address, stop: () => server.stop() };
 }
 
@@ -76,7 +76,10 @@ export async function startChild(
   env: Readonly<Record<string, string>>,
   ready: RegExp = /ready|identity/,
 ): Promise<StartedChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  // BENCH_CPU_PROFILE_DIR=<dir> writes each child's CPU profile there when it exits (`node --cpu-prof`).
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -7,7 +7,15 @@
 import { z } from 'zod';
 import { DispatchTargetShapeSchema } from '../catalog/model';
 import { FREQUENCIES } from '../recurrence/types';
-import { InstanceType, ScheduleKind, ScheduleOperationKind, type ScheduledRunInput } from './run-input';
+import {
+  InstanceType,
+  ScheduleKind,
+  ScheduleOperationKind,
+  type RunInputCheck,
+  type ScheduledRunInput,
+} from './run-input';
+
+export { invalidRunInputMessage, type RunInputCheck } from './run-input';
 
 const OPERATION_RECORD = z.object(
   {
@@ -99,16 +107,6 @@ export const ScheduledRunInputSchema = z.object(
   },
   { error: 'the run input must be an object' },
 );
-
-/** The failure message of a run whose input is malformed. */
-export function invalidRunInputMessage(messages: readonly string[]): string {
-  return `Invalid scheduled run input: ${messages.join('; ')}`;
-}
-
-/** Outcome of {@link checkScheduledRunInput}. */
-export type RunInputCheck =
-  | { readonly success: true; readonly input: ScheduledRunInput }
-  | { readonly success: false; readonly messages: string[] };
 
 /** Checks a run's argument; on failure, one message per problem, each naming the field. */
 export function checkScheduledRunInput(value: unknown): RunInputCheck {

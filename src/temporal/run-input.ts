@@ -205,3 +205,13 @@ export const WorkflowType = {
   /** One durable Start, Pause, Resume or Stop of a schedule (`workflows/schedule-operation.ts`). */
   ScheduleOperation: 'scheduleOperationWorkflow',
 } as const;
+
+/** The failure message of a run whose input is malformed. */
+export function invalidRunInputMessage(messages: readonly string[]): string {
+  return `Invalid scheduled run input: ${messages.join('; ')}`;
+}
+
+/** Outcome of `checkScheduledRunInput` (`run-input-schema.ts`). */
+export type RunInputCheck =
+  | { readonly success: true; readonly input: ScheduledRunInput }
+  | { readonly success: false; readonly messages: string[] };
