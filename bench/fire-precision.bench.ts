@@ -38,7 +38,8 @@ interface Options {
   drainSeconds: number;
   modes: ModeName[];
   dynamicConfig: string[];
-  sqlitePragmas: string[];
+  /** Undefined: the embedded default's. */
+  sqlitePragmas: string[] | undefined;
   refreshSearchAttributesOnRead: boolean;
   workerEnv: Record<string, string>;
   label: string;
@@ -52,7 +53,7 @@ function parseArgs(argv: readonly string[]): Options {
     drainSeconds: 90,
     modes: ['product', 'raw', 'limit'],
     dynamicConfig: [],
-    sqlitePragmas: [],
+    sqlitePragmas: undefined,
     refreshSearchAttributesOnRead: true,
     workerEnv: {},
     label: '',
@@ -67,7 +68,8 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--drain') options.drainSeconds = Number(next());
     else if (flag === '--modes') options.modes = next().split(',') as ModeName[];
     else if (flag === '--dynamic-config') options.dynamicConfig.push(next());
-    else if (flag === '--sqlite-pragma') options.sqlitePragmas.push(next());
+    else if (flag === '--sqlite-pragma') options.sqlitePragmas = [...(options.sqlitePragmas ?? []), next()];
+    else if (flag === '--sqlite-defaults') options.sqlitePragmas = [];
     else if (flag === '--no-search-attribute-refresh') options.refreshSearchAttributesOnRead = false;
     else if (flag === '--label') options.label = next();
     else if (flag === '--worker-env') {
@@ -165,7 +167,11 @@ function table(options: Options, results: readonly ModeResult[], started: Date, 
   );
   const flags = [
     ...options.dynamicConfig.map((d) => `--dynamic-config-value ${d}`),
-    ...options.sqlitePragmas.map((p) => `--sqlite-pragma ${p}`),
+    ...(options.sqlitePragmas === undefined
+      ? []
+      : options.sqlitePragmas.length === 0
+        ? ['SQLite pragmas: the server's defaults (no WAL)']
+        : options.sqlitePragmas.map((p) => `--sqlite-pragma ${p}`)),
     ...(options.refreshSearchAttributesOnRead
       ? []
       : ['--dynamic-config-value system.forceSearchAttributesCacheRefreshOnRead=false']),
@@ -211,7 +217,7 @@ async function main(): Promise<void> {
   const load0 = loadavg();
   const server = await startDevServer({
     dynamicConfig: options.dynamicConfig,
-    sqlitePragmas: options.sqlitePragmas,
+    ...(options.sqlitePragmas === undefined ? {} : { sqlitePragmas: options.sqlitePragmas }),
     refreshSearchAttributesOnRead: options.refreshSearchAttributesOnRead,
   });
   const connection = await Connection.connect({ address: server.address });
