@@ -170,7 +170,7 @@ function table(options: Options, results: readonly ModeResult[], started: Date, 
     ...(options.sqlitePragmas === undefined
       ? []
       : options.sqlitePragmas.length === 0
-        ? ['SQLite pragmas: the server's defaults (no WAL)']
+        ? ['SQLite pragmas: the server defaults (no WAL)']
         : options.sqlitePragmas.map((p) => `--sqlite-pragma ${p}`)),
     ...(options.refreshSearchAttributesOnRead
       ? []
