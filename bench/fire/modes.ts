@@ -35,6 +35,8 @@ export interface ModeRun {
   /** The runs are due at the instants from `firstMinuteMs` whenever they were started (the limit's). */
   readonly fixedInstants?: boolean;
   readonly worker: Child;
+  /** The task queue its runs ran on (their histories give the worker's queue waits). */
+  readonly taskQueue: string;
   /** Stops firing (pause or delete), after the last round fired. */
   stopFiring(): Promise<void>;
   /** Removes what the mode created. */
@@ -100,6 +102,7 @@ export async function runProduct(ctx: ModeContext): Promise<ModeRun> {
   return {
     firstMinuteMs,
     worker,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
     // Pausing (as an operator does) stops the fires without cancelling runs still queued; Delete would.
     stopFiring: () =>
       pool(references, 8, async (reference) => {
@@ -143,7 +146,7 @@ export async function runRaw(ctx: ModeContext): Promise<ModeRun> {
     pool(ids, 8, async (id) => {
       await ctx.client.schedule.getHandle(id).delete();
     });
-  return { firstMinuteMs, worker, stopFiring: stop, cleanup: () => Promise.resolve() };
+  return { firstMinuteMs, worker, taskQueue, stopFiring: stop, cleanup: () => Promise.resolve() };
 }
 
 /** The server's own limit: N × rounds trivial workflows started ahead, each delayed to its instant. */
@@ -170,6 +173,7 @@ export async function runLimit(ctx: ModeContext): Promise<ModeRun> {
     firstMinuteMs,
     fixedInstants: true,
     worker,
+    taskQueue,
     stopFiring: () => Promise.resolve(),
     cleanup: () => Promise.resolve(),
   };

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+import { serverTuningArgs } from '../fixtures/dev-server';
 
 const SCRIPT = path.resolve(__dirname, '..', '..', 'temporal-dev.sh');
 
@@ -27,6 +28,33 @@ describe('temporal-dev.sh', () => {
         return { name, type };
       });
     expect(listed).toEqual(CUSTOM_SEARCH_ATTRIBUTES);
+  });
+
+  it('tunes the embedded server as the tests and benchmarks start it (SQLite pragmas, scheduler worker)', () => {
+    const result = spawnSync(SCRIPT, ['server-tuning'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim().split('\n')).toEqual(serverTuningArgs());
+  });
+
+  it('passes the server its own scheduler worker options and journal when told to, then the extra config', () => {
+    const result = spawnSync(SCRIPT, ['server-tuning'], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        TEMPORAL_DEV_SCHEDULER_WORKER_OPTIONS: '',
+        TEMPORAL_DEV_SQLITE_PRAGMAS: '',
+        TEMPORAL_DEV_DYNAMIC_CONFIG: 'worker.schedulerNamespaceStartWorkflowRPS=1000',
+      },
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim().split('\n')).toEqual([
+      '--dynamic-config-value',
+      'worker.schedulerNamespaceStartWorkflowRPS=1000',
+    ]);
+    expect(serverTuningArgs({ sqlitePragmas: [], schedulerWorkerOptions: null })).toEqual([]);
   });
 
   it('pins the PyPI wheel and the Go module proxy build, each in one variable', () => {
