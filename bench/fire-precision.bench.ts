@@ -132,11 +132,12 @@ async function runMode(name: ModeName, ctx: ModeContext, options: Options, serve
   const serverCpuSeconds = server.cpuSeconds() - server0;
   // CPU per run: over every run delivered while CPU was measured (also those of later minutes).
   const runsMeasured = receiver.arrivals.filter((a) => a.arrivalMs >= cpuFromMs).length;
+  const measuredUntilMs = Date.now();
   await mode.stopFiring();
   const figures = figuresOf(receiver.arrivals, instants, expected);
   const load = loadavg();
   await mode.worker.stop();
-  const waits = await queueWaits(ctx.client, mode.taskQueue);
+  const waits = await queueWaits(ctx.client, mode.taskQueue, cpuFromMs, measuredUntilMs);
   await mode.cleanup();
   await receiver.close();
   const result: ModeResult = {
@@ -225,8 +226,9 @@ after the last round; the schedules go on firing meanwhile, as in production, an
 it); duplicates = deliveries with an Idempotency-Key already seen. Run starts/s = deliveries
 over the time from a round's first to its last delivery. Worker CPU = user+system seconds of the worker process
 from 2 s before the first fire to the end of the drain, per run delivered in that time; RSS max sampled every
-second over that time. Queue waits, from the histories of up to 300 runs of the mode's task queue (evenly
-sampled): workflow task scheduled to started, activity task scheduled to started (of the attempt that completed).
+second over that time. Queue waits, from the histories of up to 300 runs of the mode's task queue started in that
+time (evenly sampled): workflow task scheduled to started, activity task scheduled to started (of the attempt
+that completed).
 `;
 
 async function main(): Promise<void> {

@@ -21,6 +21,8 @@ export interface WaitFigures {
 export interface QueueWaits {
   readonly runs: number;
   readonly workflowTask: WaitFigures;
+  /** The first workflow task of each run only (its start's pick-up). */
+  readonly firstWorkflowTask: WaitFigures;
   readonly activityTask: WaitFigures;
 }
 
@@ -34,26 +36,30 @@ function figures(waitsMs: number[]): WaitFigures {
 }
 
 /**
- * Reads up to `sample` runs of `taskQueue` (evenly over the list) and measures their queue waits.
- * @param query an extra visibility clause (e.g. the runs' workflow type), ANDed to the task queue's.
+ * Reads up to `sample` runs of `taskQueue` started from `fromMs` to `toMs` (the measured window: not the runs
+ * started while the mode was being stopped), evenly over the list, and measures their queue waits.
  */
 export async function queueWaits(
   client: Client,
   taskQueue: string,
+  fromMs: number,
+  toMs: number,
   sample = 300,
-  query?: string,
 ): Promise<QueueWaits> {
   const ids: { workflowId: string; runId: string }[] = [];
-  const clause = `TaskQueue = '${taskQueue}'${query ? ` AND ${query}` : ''}`;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const clause = `TaskQueue = '${taskQueue}' AND StartTime BETWEEN '${iso(fromMs)}' AND '${iso(toMs)}'`;
   for await (const info of client.workflow.list({ query: clause }))
     ids.push({ workflowId: info.workflowId, runId: info.runId });
   const step = Math.max(1, ids.length / sample);
   const picked = Array.from({ length: Math.min(sample, ids.length) }, (_, i) => ids[Math.floor(i * step)]!);
   const workflowWaits: number[] = [];
+  const firstWaits: number[] = [];
   const activityWaits: number[] = [];
   await pool(picked, 8, async ({ workflowId, runId }) => {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const scheduledAt = new Map<number, number>();
+    let firstSeen = false;
     for (const event of history.events ?? []) {
       const id = Number(event.eventId ?? 0);
       const at = millis(event.eventTime);
@@ -66,7 +72,11 @@ export async function queueWaits(
         const from = scheduledAt.get(
           Number(event.workflowTaskStartedEventAttributes?.scheduledEventId ?? -1),
         );
-        if (from !== undefined) workflowWaits.push(at - from);
+        if (from !== undefined) {
+          if (!firstSeen) firstWaits.push(at - from);
+          firstSeen = true;
+          workflowWaits.push(at - from);
+        }
       } else if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
         const from = scheduledAt.get(
           Number(event.activityTaskStartedEventAttributes?.scheduledEventId ?? -1),
@@ -75,5 +85,10 @@ export async function queueWaits(
       }
     }
   });
-  return { runs: picked.length, workflowTask: figures(workflowWaits), activityTask: figures(activityWaits) };
+  return {
+    runs: picked.length,
+    workflowTask: figures(workflowWaits),
+    firstWorkflowTask: figures(firstWaits),
+    activityTask: figures(activityWaits),
+  };
 }
