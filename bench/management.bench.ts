@@ -283,7 +283,7 @@ function table(options: Options, figures: Figures, started: Date, uptime0: strin
     '',
     `### N = ${options.n} schedules, ${options.concurrency} concurrent callers`,
     '',
-    `- Date: ${started.toISOString()}; machine: ${cpus[0]?.model ?? 'unknown'} (${cpus.length} cores, shared with other agents), ${os.platform()} ${os.release()}, Node ${process.version}; commit ${commitAtStart}`,
+    `- Date: ${started.toISOString()}; machine: ${cpus[0]?.model ?? 'unknown'} (${cpus.length} cores, shared), ${os.platform()} ${os.release()}, Node ${process.version}; commit ${commitAtStart}`,
     `- \`uptime\` at start: \`${uptime0}\`; at the end: \`${uptime1}\``,
     '',
     '| operation | product calls/s | raw calls/s | product / raw | load avg at end (product / raw) |',
