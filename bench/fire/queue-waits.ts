@@ -36,7 +36,7 @@ function figures(waitsMs: number[]): WaitFigures {
 }
 
 /**
- * Reads up to `sample` runs of `taskQueue` started from `fromMs` to `toMs` (the measured window: not the runs
+ * Reads up to `sample` runs of `taskQueue` that began from `fromMs` to `toMs` (the measured window: not the runs
  * started while the mode was being stopped), evenly over the list, and measures their queue waits.
  */
 export async function queueWaits(
@@ -48,7 +48,8 @@ export async function queueWaits(
 ): Promise<QueueWaits> {
   const ids: { workflowId: string; runId: string }[] = [];
   const iso = (ms: number) => new Date(ms).toISOString();
-  const clause = `TaskQueue = '${taskQueue}' AND StartTime BETWEEN '${iso(fromMs)}' AND '${iso(toMs)}'`;
+  // ExecutionTime, not StartTime: a run started ahead with a start delay (the limit's) begins at its instant.
+  const clause = `TaskQueue = '${taskQueue}' AND ExecutionTime BETWEEN '${iso(fromMs)}' AND '${iso(toMs)}'`;
   for await (const info of client.workflow.list({ query: clause }))
     ids.push({ workflowId: info.workflowId, runId: info.runId });
   const step = Math.max(1, ids.length / sample);
