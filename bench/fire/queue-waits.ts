@@ -6,6 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { pool } from './modes';
+import { quantile } from './receiver';
 
 const EventType = temporal.api.enums.v1.EventType;
 
@@ -30,9 +31,13 @@ const millis = (ts: temporal.api.history.v1.IHistoryEvent['eventTime']): number 
   Number(ts?.seconds ?? 0) * 1000 + Math.floor((ts?.nanos ?? 0) / 1e6);
 
 function figures(waitsMs: number[]): WaitFigures {
-  const sorted = [...waitsMs].sort((a, b) => a - b);
-  const at = (q: number) => (sorted.length ? (sorted[Math.ceil(q * sorted.length) - 1] ?? NaN) / 1000 : NaN);
-  return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };
+  const sorted = waitsMs.map((ms) => ms / 1000).sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    max: quantile(sorted, 1),
+  };
 }
 
 /**

@@ -65,7 +65,8 @@ export interface FireFigures {
   readonly startsPerSecond: number;
 }
 
-function quantile(sorted: readonly number[], q: number): number {
+/** The `q` quantile of ascending `sorted` (nearest rank); NaN when empty. */
+export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
 }
