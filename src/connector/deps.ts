@@ -5,6 +5,7 @@
 import type { RunbookCatalog } from '../catalog/catalog';
 import type { DispatchRetryPolicy } from '../config';
 import type { ScheduleGateway } from '../temporal/schedule-gateway';
+import type { ScheduleQuota } from './quota';
 import type { TargetPolicy } from './target-policy';
 
 /** Dependencies of the schedule actions and the runbook registry. */
@@ -19,6 +20,6 @@ export interface ConnectorDeps {
   readonly retry: DispatchRetryPolicy;
   /** Where runbooks may send their fires. */
   readonly targets: TargetPolicy;
-  /** Live schedules one solution may have. */
-  readonly scheduleQuota: number;
+  /** Live schedules one solution may have, checked before every create. */
+  readonly quota: ScheduleQuota;
 }

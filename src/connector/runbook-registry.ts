@@ -13,7 +13,6 @@ import type { ConnectorDeps } from './deps';
 import { ActionErrorCode, Messages, ScheduleActionError } from './errors';
 import { RegisterRunbookInputSchema } from './inputs';
 import { parseInput, parseRecurrence, recurrenceOptions } from './parse';
-import { checkScheduleQuota } from './quota';
 import { buildRunInput, retargetedRunInput } from './run-inputs';
 import { targetRefusal } from './target-policy';
 import { REDACTED_HEADER_VALUE } from '../dispatch/request';
@@ -71,9 +70,7 @@ export class RunbookRegistry {
       recurrenceOptions(now, this.deps.defaultTimeZone),
       (messages) => Messages.registerFailed(messages.join('; ')),
     );
-    await checkScheduleQuota(this.deps.gateway, runbook.solution, this.deps.scheduleQuota, (sentence) =>
-      Messages.registerFailed(sentence),
-    );
+    await this.deps.quota.check(runbook.solution, (sentence) => Messages.registerFailed(sentence));
     const reference = randomUUID();
     const run = buildRunInput({
       solution: runbook.solution,
@@ -90,6 +87,7 @@ export class RunbookRegistry {
     } catch (err) {
       throw registrationError(err);
     }
+    this.deps.quota.created(runbook.solution);
     let replaced: Runbook | undefined;
     try {
       replaced = await this.deps.catalog.put(provisioned);

@@ -31,7 +31,6 @@ import {
 } from './inputs';
 import { decodePageToken, encodePageToken, invalidPageToken } from './page-token';
 import { parseInput, parseRecurrence, recurrenceOptions } from './parse';
-import { checkScheduleQuota } from './quota';
 import { buildRunInput } from './run-inputs';
 import { targetRefusal } from './target-policy';
 
@@ -115,9 +114,7 @@ export class ScheduleActions {
       recurrenceOptions(now, this.deps.defaultTimeZone),
       Messages.createInvalid,
     );
-    await checkScheduleQuota(this.deps.gateway, solution, this.deps.scheduleQuota, (sentence) =>
-      Messages.createInvalid([sentence]),
-    );
+    await this.deps.quota.check(solution, (sentence) => Messages.createInvalid([sentence]));
     const run = buildRunInput({
       solution,
       reference: input.schedule_reference,
@@ -130,6 +127,7 @@ export class ScheduleActions {
     });
     try {
       const compiled = await this.deps.gateway.create(run, scheduleMemo(run, now), now);
+      this.deps.quota.created(solution);
       return {
         schedule_reference: input.schedule_reference,
         next_occurrence_at: compiled.nextOccurrenceAt ? formatUtcSeconds(compiled.nextOccurrenceAt) : null,
@@ -170,7 +168,7 @@ export class ScheduleActions {
       () => Messages.updateFailed,
     );
     try {
-      await this.deps.gateway.replace({ ...stored.input, recurrence }, now);
+      await this.deps.gateway.replace({ ...stored.input, recurrence }, now, stored);
     } catch (err) {
       // Deleted between the read above and the write.
       if (err instanceof ScheduleNotFoundError) {

@@ -15,6 +15,7 @@ import {
 import type { TargetPolicy } from './target-policy';
 import type { RunView } from '../temporal/runs';
 import type { ScheduleGateway } from '../temporal/schedule-gateway';
+import { ScheduleQuota } from './quota';
 import { RunbookRegistry } from './runbook-registry';
 import {
   ScheduleActions,
@@ -49,13 +50,14 @@ export class SchedulerService {
   readonly runbooks: RunbookRegistry;
 
   constructor(deps: SchedulerServiceDeps) {
+    const now = deps.now ?? (() => new Date());
     const shared = {
       catalog: deps.catalog,
       gateway: deps.gateway,
-      now: deps.now ?? (() => new Date()),
+      now,
       retry: deps.retry ?? DEFAULT_DISPATCH_RETRY,
       targets: deps.targets ?? { workflowTargets: new Map(), productTaskQueue: DEFAULT_TASK_QUEUE },
-      scheduleQuota: deps.scheduleQuota ?? DEFAULT_SCHEDULE_QUOTA,
+      quota: new ScheduleQuota(deps.gateway, deps.scheduleQuota ?? DEFAULT_SCHEDULE_QUOTA, now),
       ...(deps.defaultTimeZone ? { defaultTimeZone: deps.defaultTimeZone } : {}),
     };
     this.schedules = new ScheduleActions(shared);

@@ -43,16 +43,24 @@ export function equalityClause(attribute: string, value: string): string | undef
   return `${attribute} = '${value.replace(/'/g, "''")}'`;
 }
 
+/** The execution statuses of a run that has ended: a run in none of them is still open. */
+const CLOSED_STATUSES = ['Completed', 'Failed', 'Canceled', 'Terminated', 'ContinuedAsNew', 'TimedOut'] as const;
+
 /**
  * The visibility query of the runs of one reference in one solution (see {@link equalityClause}), optionally
- * only those still running.
+ * only those still open. The caller checks the solution of every run it reads: the query names the narrowest
+ * clause the store can match, and only that one, because the dev server's SQLite (which has no statistics) picks
+ * one index by its own order, not by selectivity. Naming the solution too, or `ExecutionStatus = 'Running'`, made
+ * it scan every schedule of the solution, or every open execution of the namespace, for a reference that has a
+ * handful of runs (18 ms against 3 ms for 2,000 schedules, and growing with them). The open runs are therefore
+ * asked for as not in a closed status, a filter no index serves, so the reference's index is the one used.
  */
-export function runsQuery(solution: string, reference: string, running = false): string {
+export function runsQuery(solution: string, reference: string, openOnly = false): string {
+  const scope = equalityClause(REFERENCE.name, reference) ?? equalityClause(SOLUTION.name, solution);
   return [
     equalityClause('WorkflowType', WorkflowType.ScheduledRun),
-    equalityClause(SOLUTION.name, solution),
-    equalityClause(REFERENCE.name, reference),
-    running ? equalityClause('ExecutionStatus', 'Running') : undefined,
+    scope,
+    ...(openOnly ? CLOSED_STATUSES.map((status) => `ExecutionStatus != '${status}'`) : []),
   ]
     .filter((clause) => clause !== undefined)
     .join(' AND ');

@@ -22,9 +22,12 @@ export interface ScheduleGateway {
   get(scheduleId: string): Promise<StoredSchedule | undefined>;
   /**
    * Replaces rule, body and target (Update Schedule: a full replacement); resolves once the change is in.
+   * @param read the schedule as the caller has just read it (by {@link get}, nothing awaited since but this call),
+   *   written on instead of reading it again; a change since is found by the write's read-back, and the write is
+   *   then made on the state as it is.
    * @throws {@link ScheduleNotFoundError} when it no longer exists.
    */
-  replace(input: ScheduledRunInput, now: Date): Promise<CompiledSchedule>;
+  replace(input: ScheduledRunInput, now: Date, read?: StoredSchedule): Promise<CompiledSchedule>;
   /**
    * Replaces only what each run is given (target, job context path), keeping spec and state.
    * @throws {@link ScheduleNotFoundError} when it no longer exists.

@@ -116,13 +116,14 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     return storedScheduleOf(scheduleId, description);
   }
 
-  async replace(input: ScheduledRunInput, now: Date): Promise<CompiledSchedule> {
+  async replace(input: ScheduledRunInput, now: Date, read?: StoredSchedule): Promise<CompiledSchedule> {
     const compiled = compileSchedule(input.recurrence, now, this.window);
-    const written = await this.write(input.scheduleId, (stored) => ({
+    const change = (stored: StoredSchedule): ScheduleWrite => ({
       input: withRearmFrom(sameGeneration(stored, input), compiled),
       spec: encodeScheduleSpec(compiled.spec),
       state: { paused: compiled.paused, notes: stateNote(compiled) },
-    }));
+    });
+    const written = await this.write(input.scheduleId, change, read);
     if (!written) throw new ScheduleNotFoundError(input.scheduleId);
     await this.fireInstantsPassedWhileWriting(input.scheduleId, compiled, now);
     return compiled;
@@ -282,7 +283,10 @@ export class TemporalScheduleGateway implements ScheduleGateway {
   /**
    * Read-modify-write that is never lost: sends `change(stored)` with the conflict token of the read and a fresh
    * revision, reads the schedule back, and if the revision is not there (a concurrent change won, and Temporal
-   * dropped this write silently) recomputes the change on the current state and sends it again.
+   * dropped this write silently) recomputes the change on the state read back and sends it again. `read`, the
+   * schedule as the caller has just read it, stands for the first read: it is checked like any other by the
+   * read-back (a change since it moved the conflict token, so the write based on it does not take). It is not used
+   * when another write of this gateway to the schedule is under way: that one is bound to change it.
    * @returns the schedule as read back after the write, the schedule as read when `change` had nothing to change,
    *   or undefined when the schedule is gone (or, a `no_repeat` that fired, closed by Temporal).
    * @throws {@link ScheduleWriteConflictError} after {@link MAX_WRITE_ATTEMPTS} lost attempts.
@@ -290,10 +294,15 @@ export class TemporalScheduleGateway implements ScheduleGateway {
   protected async write(
     scheduleId: string,
     change: (stored: StoredSchedule) => ScheduleWrite | undefined,
+    read?: StoredSchedule,
   ): Promise<StoredSchedule | undefined> {
+    const basis = this.serial.busy(scheduleId) ? undefined : read;
     return await this.serial.run(scheduleId, async () => {
+      // The state the next attempt writes on: the caller's read, then what the last read-back found.
+      let known = basis;
       for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
-        const stored = await this.get(scheduleId);
+        const stored = known ?? (await this.get(scheduleId));
+        known = undefined;
         if (!stored) return undefined;
         const write = change(stored);
         if (!write) return stored;
@@ -304,6 +313,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
         const after = await this.get(scheduleId);
         if (!after) return undefined;
         if (after.input.revision === revision) return after;
+        known = after;
       }
       throw new ScheduleWriteConflictError(scheduleId, MAX_WRITE_ATTEMPTS);
     });

@@ -10,14 +10,26 @@ test.each<[string, string | undefined]>([
   expect(equalityClause('RunbookReference', value)).toBe(clause);
 });
 
-test('the query names the workflow type, the solution and the reference', () => {
+test('the query names the workflow type and the reference, the narrowest clause the store can match', () => {
   expect(runsQuery('acme', "tenant's")).toBe(
-    "WorkflowType = 'scheduledRunWorkflow' AND RunbookSolution = 'acme' AND RunbookReference = 'tenant''s'",
+    "WorkflowType = 'scheduledRunWorkflow' AND RunbookReference = 'tenant''s'",
   );
 });
 
-test('a value the store cannot match exactly is left out of the query', () => {
+test('a reference the store cannot match exactly is narrowed by the solution instead', () => {
   expect(runsQuery('acme', 'a "quoted" ref')).toBe(
     "WorkflowType = 'scheduledRunWorkflow' AND RunbookSolution = 'acme'",
   );
+});
+
+test('open runs are those in no closed status, so no index on the status is chosen over the reference', () => {
+  expect(runsQuery('acme', 'daily', true)).toBe(
+    "WorkflowType = 'scheduledRunWorkflow' AND RunbookReference = 'daily'" +
+      " AND ExecutionStatus != 'Completed' AND ExecutionStatus != 'Failed' AND ExecutionStatus != 'Canceled'" +
+      " AND ExecutionStatus != 'Terminated' AND ExecutionStatus != 'ContinuedAsNew' AND ExecutionStatus != 'TimedOut'",
+  );
+});
+
+test('neither value matchable leaves only the workflow type', () => {
+  expect(runsQuery('say "hi"', 'a "quoted" ref')).toBe("WorkflowType = 'scheduledRunWorkflow'");
 });
