@@ -6,7 +6,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { formatUtcSeconds, idempotencyKey } from '../dispatch/payload';
 import { instanceTypeOf, submitterOf, WorkflowType } from '../temporal/run-input';
-import { equalityClause } from '../temporal/runs';
+import { equalityClause, scopeClause } from '../temporal/runs';
 import type { StoredSchedule } from '../temporal/schedule-gateway';
 import {
   INSTANCE_STATUS,
@@ -58,12 +58,10 @@ export interface InstanceMemo {
   readonly aborted?: { reason: string; by: string | null };
 }
 
-/** The visibility query of a reference's instances in a solution. */
+/** The visibility query of a reference's instances in a solution (narrowed by {@link scopeClause}). */
 export function instancesQuery(solution: string, reference: string): string {
   const types = `(${equalityClause('WorkflowType', WorkflowType.ScheduledRun)} OR ${equalityClause('WorkflowType', ABORTED_OCCURRENCE_WORKFLOW)})`;
-  return [types, equalityClause(SOLUTION.name, solution), equalityClause(REFERENCE.name, reference)]
-    .filter((clause) => clause !== undefined)
-    .join(' AND ');
+  return [types, scopeClause(solution, reference)].filter((clause) => clause !== undefined).join(' AND ');
 }
 
 /** The status of an execution from its attribute, or (runs recorded before it) from its execution status. */

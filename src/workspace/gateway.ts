@@ -11,7 +11,7 @@ import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
 import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
 import { compileSchedule, type CompiledSchedule, type WindowOptions } from '../temporal/compile';
-import { equalityClause } from '../temporal/runs';
+import { equalityClause, scopeClause } from '../temporal/runs';
 import { REFERENCE, SOLUTION } from '../temporal/search-attributes';
 import {
   isConflict,
@@ -206,11 +206,7 @@ export class WorkspaceGateway {
 
   /** The most recent runs of a key in a solution, newest first, with each job's outcome. */
   async listRuns(solution: string, key: string, limit: number): Promise<WorkspaceRunView[]> {
-    const query = [
-      equalityClause('WorkflowType', WORKSPACE_RUN_WORKFLOW),
-      equalityClause(SOLUTION.name, solution),
-      equalityClause(REFERENCE.name, key),
-    ]
+    const query = [equalityClause('WorkflowType', WORKSPACE_RUN_WORKFLOW), scopeClause(solution, key)]
       .filter(Boolean)
       .join(' AND ');
     return await translating('', async () => {

@@ -1,4 +1,5 @@
 /** The visibility query of List Runs: plain values and `'` go to the store; `"` and `\` are filtered locally. */
+import { instancesQuery } from '../../../src/instances/list';
 import { equalityClause, runsQuery } from '../../../src/temporal/runs';
 
 test.each<[string, string | undefined]>([
@@ -32,4 +33,13 @@ test('open runs are those in no closed status, so no index on the status is chos
 
 test('neither value matchable leaves only the workflow type', () => {
   expect(runsQuery('say "hi"', 'a "quoted" ref')).toBe("WorkflowType = 'scheduledRunWorkflow'");
+});
+
+test('the instances of a reference are narrowed by the reference alone, like its runs', () => {
+  expect(instancesQuery('acme', 'daily')).toBe(
+    "(WorkflowType = 'scheduledRunWorkflow' OR WorkflowType = 'abortedOccurrenceWorkflow') AND RunbookReference = 'daily'",
+  );
+  expect(instancesQuery('acme', 'say "hi"')).toBe(
+    "(WorkflowType = 'scheduledRunWorkflow' OR WorkflowType = 'abortedOccurrenceWorkflow') AND RunbookSolution = 'acme'",
+  );
 });
