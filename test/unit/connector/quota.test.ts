@@ -19,6 +19,13 @@ function clock(start = Date.parse('2026-12-03T10:00:00Z')) {
   return { state, now: () => new Date(state.ms) };
 }
 
+/** A quota of `limit` over a solution holding `schedules`, on a clock the test moves. */
+function world(schedules: number, limit: number) {
+  const { state, gateway } = counter(schedules);
+  const time = clock();
+  return { state, time, quota: new ScheduleQuota(gateway, limit, time.now) };
+}
+
 const message = (sentence: string) => `Failed to create schedule: ["${sentence}"]`;
 
 test('the headroom is a tenth of the quota, and at least 10', () => {
@@ -26,9 +33,7 @@ test('the headroom is a tenth of the quota, and at least 10', () => {
 });
 
 test('far below the quota, one count stands for the creates within its age', async () => {
-  const { state, gateway } = counter(100);
-  const time = clock();
-  const quota = new ScheduleQuota(gateway, 1000, time.now);
+  const { state, time, quota } = world(100, 1000);
   for (let i = 0; i < 50; i++) {
     await quota.check('acme', message);
     quota.created('acme');
@@ -38,9 +43,7 @@ test('far below the quota, one count stands for the creates within its age', asy
 });
 
 test('a count older than its age is taken again', async () => {
-  const { state, gateway } = counter(100);
-  const time = clock();
-  const quota = new ScheduleQuota(gateway, 1000, time.now);
+  const { state, time, quota } = world(100, 1000);
   await quota.check('acme', message);
   time.state.ms += QUOTA_COUNT_MAX_AGE_MS - 1;
   await quota.check('acme', message);
@@ -51,9 +54,7 @@ test('a count older than its age is taken again', async () => {
 });
 
 test("this process's creates bring the estimate into the headroom, where every create counts", async () => {
-  const { state, gateway } = counter(880);
-  const time = clock();
-  const quota = new ScheduleQuota(gateway, 1000, time.now);
+  const { state, quota } = world(880, 1000);
   for (let i = 0; i < 20; i++) {
     await quota.check('acme', message);
     quota.created('acme');
@@ -68,9 +69,7 @@ test("this process's creates bring the estimate into the headroom, where every c
 });
 
 test('at the quota a create is refused, however recent the count', async () => {
-  const { state, gateway } = counter(999);
-  const time = clock();
-  const quota = new ScheduleQuota(gateway, 1000, time.now);
+  const { state, quota } = world(999, 1000);
   await quota.check('acme', message);
   quota.created('acme');
   state.schedules = 1000;
@@ -84,17 +83,13 @@ test('at the quota a create is refused, however recent the count', async () => {
 });
 
 test('a small quota is counted on every create', async () => {
-  const { state, gateway } = counter(0);
-  const time = clock();
-  const quota = new ScheduleQuota(gateway, 5, time.now);
+  const { state, quota } = world(0, 5);
   for (let i = 0; i < 3; i++) await quota.check('acme', message);
   expect(state.counts).toBe(3);
 });
 
 test('each solution has its own count', async () => {
-  const { state, gateway } = counter(10);
-  const time = clock();
-  const quota = new ScheduleQuota(gateway, 1000, time.now);
+  const { state, quota } = world(10, 1000);
   await quota.check('acme', message);
   await quota.check('globex', message);
   await quota.check('acme', message);
@@ -102,9 +97,7 @@ test('each solution has its own count', async () => {
 });
 
 test('a clock that went back counts again rather than trust a count from its future', async () => {
-  const { state, gateway } = counter(10);
-  const time = clock();
-  const quota = new ScheduleQuota(gateway, 1000, time.now);
+  const { state, time, quota } = world(10, 1000);
   await quota.check('acme', message);
   time.state.ms -= 1000;
   await quota.check('acme', message);
