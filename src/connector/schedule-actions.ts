@@ -158,21 +158,26 @@ export class ScheduleActions {
       rawInput,
       () => Messages.updateFailed,
     );
-    const stored = await this.find(solution, reference);
-    if (!stored)
-      throw new ScheduleActionError(Messages.updateNotFound, ActionErrorCode.NotFound, [], reference);
+    const notFound = () =>
+      new ScheduleActionError(Messages.updateNotFound, ActionErrorCode.NotFound, [], reference);
     const now = this.deps.now();
-    const recurrence = parseRecurrence(
-      schedule,
-      recurrenceOptions(now, this.deps.defaultTimeZone),
-      () => Messages.updateFailed,
-    );
+    let recurrence: Recurrence;
     try {
-      await this.deps.gateway.replace({ ...stored.input, recurrence }, now, stored);
+      recurrence = parseRecurrence(
+        schedule,
+        recurrenceOptions(now, this.deps.defaultTimeZone),
+        () => Messages.updateFailed,
+      );
     } catch (err) {
-      // Deleted between the read above and the write.
+      // An unknown reference answers not found whatever the rule; a known one is looked up by the write itself.
+      if (!(await this.find(solution, reference))) throw notFound();
+      throw err;
+    }
+    try {
+      await this.deps.gateway.replace(scheduleIdFor(solution, reference), solution, recurrence, now);
+    } catch (err) {
       if (err instanceof ScheduleNotFoundError) {
-        throw new ScheduleActionError(Messages.updateNotFound, ActionErrorCode.NotFound, [], reference);
+        throw notFound();
       }
       if (err instanceof ScheduleWriteConflictError) {
         throw new ScheduleActionError(

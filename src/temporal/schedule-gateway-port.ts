@@ -2,6 +2,7 @@
  * The schedule operations the connector needs, as an interface: {@link TemporalScheduleGateway} implements them on
  * Temporal (`schedule-gateway.ts`); unit tests of the connector implement them in memory.
  */
+import type { Recurrence } from '../recurrence';
 import type { CompiledSchedule } from './compile';
 import type { ScheduleMemo, ScheduledRunInput } from './run-input';
 import type { RunView } from './runs';
@@ -21,13 +22,11 @@ export interface ScheduleGateway {
   /** The decoded schedule, or undefined when none exists (or it is not one of ours). */
   get(scheduleId: string): Promise<StoredSchedule | undefined>;
   /**
-   * Replaces rule, body and target (Update Schedule: a full replacement); resolves once the change is in.
-   * @param read the schedule as the caller has just read it (by {@link get}, nothing awaited since but this call),
-   *   written on instead of reading it again; a change since is found by the write's read-back, and the write is
-   *   then made on the state as it is.
-   * @throws {@link ScheduleNotFoundError} when it no longer exists.
+   * Replaces the rule of one of the solution's schedules (Update Schedule: a full replacement of the rule), keeping
+   * what its runs are given as it is stored when the write is made; resolves once the change is in.
+   * @throws {@link ScheduleNotFoundError} when it does not exist, or is another solution's.
    */
-  replace(input: ScheduledRunInput, now: Date, read?: StoredSchedule): Promise<CompiledSchedule>;
+  replace(scheduleId: string, solution: string, recurrence: Recurrence, now: Date): Promise<CompiledSchedule>;
   /**
    * Replaces only what each run is given (target, job context path), keeping spec and state.
    * @throws {@link ScheduleNotFoundError} when it no longer exists.

@@ -14,6 +14,7 @@ import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
 import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
 import { excludedInstants, isExcluded, keepingExclusions, withExclusion } from '../instances/exclusions';
+import type { Recurrence } from '../recurrence';
 import { compileSchedule, DEFAULT_WINDOW, type CompiledSchedule, type WindowOptions } from './compile';
 import type { ScheduleMemo, ScheduledRunInput } from './run-input';
 import { cancelRunningRuns, listRuns, type RunView } from './runs';
@@ -116,16 +117,26 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     return storedScheduleOf(scheduleId, description);
   }
 
-  async replace(input: ScheduledRunInput, now: Date, read?: StoredSchedule): Promise<CompiledSchedule> {
-    const compiled = compileSchedule(input.recurrence, now, this.window);
-    const change = (stored: StoredSchedule): ScheduleWrite => ({
-      input: withRearmFrom(sameGeneration(stored, input), compiled),
-      spec: encodeScheduleSpec(compiled.spec),
-      state: { paused: compiled.paused, notes: stateNote(compiled) },
+  // The run input is taken from the state each attempt writes on, never from an earlier read: a read made before
+  // the reference was deleted and created again would carry the old generation's input, and Temporal's conflict
+  // token (a counter that starts again with the new schedule) may not tell them apart.
+  async replace(
+    scheduleId: string,
+    solution: string,
+    recurrence: Recurrence,
+    now: Date,
+  ): Promise<CompiledSchedule> {
+    const compiled = compileSchedule(recurrence, now, this.window);
+    const written = await this.write(scheduleId, (stored) => {
+      if (stored.memo.solution !== solution) throw new ScheduleNotFoundError(scheduleId);
+      return {
+        input: withRearmFrom({ ...stored.input, recurrence }, compiled),
+        spec: encodeScheduleSpec(compiled.spec),
+        state: { paused: compiled.paused, notes: stateNote(compiled) },
+      };
     });
-    const written = await this.write(input.scheduleId, change, read);
-    if (!written) throw new ScheduleNotFoundError(input.scheduleId);
-    await this.fireInstantsPassedWhileWriting(input.scheduleId, compiled, now);
+    if (!written) throw new ScheduleNotFoundError(scheduleId);
+    await this.fireInstantsPassedWhileWriting(scheduleId, compiled, now);
     return compiled;
   }
 
@@ -283,10 +294,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
   /**
    * Read-modify-write that is never lost: sends `change(stored)` with the conflict token of the read and a fresh
    * revision, reads the schedule back, and if the revision is not there (a concurrent change won, and Temporal
-   * dropped this write silently) recomputes the change on the state read back and sends it again. `read`, the
-   * schedule as the caller has just read it, stands for the first read: it is checked like any other by the
-   * read-back (a change since it moved the conflict token, so the write based on it does not take). It is not used
-   * when another write of this gateway to the schedule is under way: that one is bound to change it.
+   * dropped this write silently) recomputes the change on the state read back and sends it again.
    * @returns the schedule as read back after the write, the schedule as read when `change` had nothing to change,
    *   or undefined when the schedule is gone (or, a `no_repeat` that fired, closed by Temporal).
    * @throws {@link ScheduleWriteConflictError} after {@link MAX_WRITE_ATTEMPTS} lost attempts.
@@ -294,12 +302,10 @@ export class TemporalScheduleGateway implements ScheduleGateway {
   protected async write(
     scheduleId: string,
     change: (stored: StoredSchedule) => ScheduleWrite | undefined,
-    read?: StoredSchedule,
   ): Promise<StoredSchedule | undefined> {
-    const basis = this.serial.busy(scheduleId) ? undefined : read;
     return await this.serial.run(scheduleId, async () => {
-      // The state the next attempt writes on: the caller's read, then what the last read-back found.
-      let known = basis;
+      // What the last read-back found: the next attempt writes on it rather than reading again.
+      let known: StoredSchedule | undefined;
       for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
         const stored = known ?? (await this.get(scheduleId));
         known = undefined;

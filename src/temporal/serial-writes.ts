@@ -3,11 +3,6 @@ export class SerialWrites {
   /** The tail of the work of each key. */
   private readonly tails = new Map<string, Promise<unknown>>();
 
-  /** Whether work for the key is running or waiting to. */
-  busy(key: string): boolean {
-    return this.tails.has(key);
-  }
-
   /** Runs `fn` after every earlier call for the same key has settled; resolves or rejects as `fn` does. */
   async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();

@@ -186,15 +186,24 @@ test('an update read before its reference was deleted and created again never wr
     const fresh = (await gateway.get(scheduleId))!;
     expect(fresh.memo.generation).not.toBe(old.memo.generation);
 
-    await expect(
-      gateway.replace({ ...old.input, recurrence: fresh.input.recurrence }, new Date()),
-    ).rejects.toThrow(`Schedule ${scheduleId} not found`);
     await expect(gateway.updateRunInput({ ...old.input })).rejects.toThrow(
       `Schedule ${scheduleId} not found`,
     );
     const after = (await gateway.get(scheduleId))!;
     expect(after.input.generation).toBe(fresh.memo.generation);
     expect(after.input.revision).toBe(fresh.input.revision);
+
+    const rule = fresh.input.recurrence;
+    if (rule.frequency !== 'minutely') throw new Error('the schedule was created minutely');
+    // A rule replaced now takes everything else from the schedule as it is at the write: the new generation's.
+    await gateway.replace(scheduleId, solution, { ...rule, interval: 7 }, new Date());
+    const replaced = (await gateway.get(scheduleId))!;
+    expect(replaced.input.generation).toBe(fresh.memo.generation);
+    expect(replaced.input.recurrence).toMatchObject({ frequency: 'minutely', interval: 7 });
+    // And never another solution's schedule, whatever id it is given.
+    await expect(
+      gateway.replace(scheduleId, `${solution}-other`, { ...rule, interval: 9 }, new Date()),
+    ).rejects.toThrow(`Schedule ${scheduleId} not found`);
   } finally {
     await gateway.delete(scheduleId);
   }
