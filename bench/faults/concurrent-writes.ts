@@ -244,7 +244,8 @@ async function main(): Promise<void> {
                 .slice(0, 3)
                 .map((c) => `${c.kind} ${c.status} ${c.error}`)
                 .join('; ')}`,
-        'answered 503 Temporal is unavailable (retryable; counted as possibly taken)': unavailable,
+        'answered 503 Temporal is unavailable (retryable; counted as possibly taken)':
+          unavailable === 0 ? 0 : `${unavailable}: ${unavailableReasons(calls)}`,
         'references whose state is not a last successful call': notLastWriter === 0 ? 0 : wrong.join(', '),
         'references whose state is not the very last acknowledged call': notLastAcknowledged,
         'schedules whose run input is of another generation': mixedGenerations,
@@ -291,3 +292,12 @@ main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });
+
+/** The distinct answers of the calls answered 503, each with how many gave it. */
+function unavailableReasons(calls: readonly Call[]): string {
+  const reasons = new Map<string, number>();
+  for (const call of calls) {
+    if (call.status === UNAVAILABLE) reasons.set(call.error, (reasons.get(call.error) ?? 0) + 1);
+  }
+  return [...reasons].map(([answer, n]) => `${n} × ${answer}`).join('; ');
+}
