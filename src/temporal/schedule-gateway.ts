@@ -118,8 +118,9 @@ export class TemporalScheduleGateway implements ScheduleGateway {
   }
 
   // The run input is taken from the state each attempt writes on, never from an earlier read: a read made before
-  // the reference was deleted and created again would carry the old generation's input, and Temporal's conflict
-  // token (a counter that starts again with the new schedule) may not tell them apart.
+  // the reference was deleted and created again carries the old generation's input, which the new schedule takes
+  // whenever the conflict tokens match (a counter that starts again at 1). That window is still open between an
+  // attempt's own read and its send (bench/FAULTS.md, R6).
   async replace(
     scheduleId: string,
     solution: string,
