@@ -4,7 +4,7 @@
  * may overshoot it by the few that race; it bounds a tenant, it is not a ledger.
  *
  * The count grows with the solution (Temporal counts every schedule of it: about 70 ms of server time at 10,000,
- * which made creates at that size a quarter as fast as Temporal's own). So a count stands for
+ * where creates ran at 0.28 of raw Temporal's rate with it). So a count stands for
  * {@link QUOTA_COUNT_MAX_AGE_MS}, plus the creates this process made since, while that estimate is clear of the
  * quota by {@link quotaHeadroom}; near the quota, or once the count is older, every create counts again. What the
  * estimate cannot see is other processes' creates within its age: the overshoot is bounded by those.

@@ -117,10 +117,8 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     return storedScheduleOf(scheduleId, description);
   }
 
-  // The run input is taken from the state each attempt writes on, never from an earlier read: a read made before
-  // the reference was deleted and created again carries the old generation's input, which the new schedule takes
-  // whenever the conflict tokens match (a counter that starts again at 1). That window is still open between an
-  // attempt's own read and its send (bench/FAULTS.md, R6).
+  // The run input comes from each attempt's own read: an earlier one may be of a generation since deleted, whose
+  // conflict token the re-created schedule can match (bench/FAULTS.md, R6; still open between read and send).
   async replace(
     scheduleId: string,
     solution: string,
