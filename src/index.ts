@@ -38,6 +38,7 @@ export { UnavailableError, Dependency } from './errors';
 export {
   ScheduleAlreadyExistsError,
   ScheduleNotFoundError,
+  ScheduleOverwrittenError,
   ScheduleWriteConflictError,
 } from './temporal/temporal-errors';
 export { ScheduleActions } from './connector/schedule-actions';

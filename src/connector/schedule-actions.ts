@@ -17,6 +17,7 @@ import {
   PageTokenRejectedError,
   ScheduleAlreadyExistsError,
   ScheduleNotFoundError,
+  ScheduleOverwrittenError,
   ScheduleWriteConflictError,
 } from '../temporal/temporal-errors';
 import type { ConnectorDeps } from './deps';
@@ -179,7 +180,7 @@ export class ScheduleActions {
       if (err instanceof ScheduleNotFoundError) {
         throw notFound();
       }
-      if (err instanceof ScheduleWriteConflictError) {
+      if (err instanceof ScheduleWriteConflictError || err instanceof ScheduleOverwrittenError) {
         throw new ScheduleActionError(
           Messages.updateFailed,
           ActionErrorCode.Conflict,

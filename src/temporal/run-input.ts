@@ -192,6 +192,29 @@ export interface ScheduleMemo {
   readonly requestBodyInMemo?: 'inline' | 'too_large';
   /** The request body, when `requestBodyInMemo` is `inline` and the schedule has one. */
   readonly requestBody?: JsonObject;
+  /**
+   * What the run input was at create, less what the memo holds already, so a run input overwritten by a write
+   * meant for a deleted generation of the reference can be restored (`generation-restore.ts`). Absent in memos
+   * written before it existed.
+   */
+  readonly createdWith?: CreatedWith;
+}
+
+/**
+ * The run input of a new schedule as its memo records it. The target (whose headers may hold secrets) and a body
+ * too large for the memo are recorded as SHA-256 digests: a restore keeps the overwritten input's only if equal.
+ */
+export interface CreatedWith {
+  readonly recurrence: Recurrence;
+  readonly retry: DispatchRetryPolicy;
+  /** SHA-256 (hex) of the target's canonical JSON. */
+  readonly targetSha256: string;
+  /** SHA-256 (hex) of the request body's canonical JSON, when the body is too large for the memo. */
+  readonly requestBodySha256?: string;
+  readonly jobContextIdentifierPath?: string;
+  readonly businessIdentifierKeys?: readonly string[];
+  readonly parameters?: Readonly<Record<string, string>>;
+  readonly submittedBy?: string;
 }
 
 /** Workflow type names, shared by the schedule action and the worker. */

@@ -1,19 +1,13 @@
 /**
  * The Temporal-facing side of schedules: the only code that calls Temporal's schedule API. It sends what
- * `schedule-options.ts` builds, reads back what it stored, and turns Temporal's errors into the product's
- * (`temporal-errors.ts`). The connector depends on the {@link ScheduleGateway} interface only.
- *
- * No write is reported done unless it took: Temporal's scheduler drops an update whose conflict token is stale
- * with only a log line (no error reaches the client), so every write carries the token it read, a fresh
- * `revision` in the run input, and is read back; a write that did not take is recomputed on the state as it is
- * now and sent again. Writes of one gateway to one schedule are also serialised, so they never race each other.
+ * `schedule-options.ts` builds, changes a schedule only through `schedule-writes.ts` (never lost, never into
+ * another generation), and turns Temporal's errors into the product's (`temporal-errors.ts`). The connector
+ * depends on the {@link ScheduleGateway} interface only.
  */
 import { randomUUID } from 'node:crypto';
 import { ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
 import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
-import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
-import type { temporal } from '@temporalio/proto';
-import { excludedInstants, isExcluded, keepingExclusions, withExclusion } from '../instances/exclusions';
+import { excludedInstants, isExcluded, withExclusion } from '../instances/exclusions';
 import type { Recurrence } from '../recurrence';
 import { compileSchedule, DEFAULT_WINDOW, type CompiledSchedule, type WindowOptions } from './compile';
 import type { ScheduleMemo, ScheduledRunInput } from './run-input';
@@ -26,7 +20,7 @@ import {
   type SchedulePage,
   type SchedulePageRequest,
 } from './schedule-list';
-import { SerialWrites } from './serial-writes';
+import { ScheduleWriter, type ScheduleWrite } from './schedule-writes';
 import {
   buildScheduleOptions,
   CATCHUP_WINDOW_MS,
@@ -39,12 +33,9 @@ import {
   type StoredSchedule,
 } from './schedule-options';
 import {
-  GrpcStatus,
-  grpcCodeOf,
-  isConflict,
   ScheduleAlreadyExistsError,
   ScheduleNotFoundError,
-  ScheduleWriteConflictError,
+  ScheduleOverwrittenError,
   translateTemporalError,
   translating,
 } from './temporal-errors';
@@ -53,21 +44,12 @@ export type { StoredSchedule } from './schedule-options';
 export type { ScheduleGateway } from './schedule-gateway-port';
 import type { ScheduleGateway } from './schedule-gateway-port';
 
-/** How often a write is recomputed and sent again when a concurrent change won. */
-export const MAX_WRITE_ATTEMPTS = 20;
-
-/** A raw schedule write: what changes; everything else is kept as read. */
-export interface ScheduleWrite {
-  readonly input?: ScheduledRunInput;
-  readonly spec?: temporal.api.schedule.v1.IScheduleSpec | null;
-  readonly state?: temporal.api.schedule.v1.IScheduleState;
-  readonly searchAttributes?: temporal.api.common.v1.ISearchAttributes;
-}
+export { MAX_WRITE_ATTEMPTS, type ScheduleWrite } from './schedule-writes';
 
 /** {@link ScheduleGateway} on one Temporal namespace, plus what the worker needs (re-arm, sweep, last error). */
 export class TemporalScheduleGateway implements ScheduleGateway {
-  /** Writes of this gateway to one schedule run one at a time. */
-  private readonly serial = new SerialWrites();
+  /** Every change of a schedule goes through it; its writes to one schedule run one at a time. */
+  private readonly writer: ScheduleWriter;
 
   constructor(
     private readonly client: Client,
@@ -75,7 +57,9 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     protected readonly window: WindowOptions = {},
     /** The clock, read after a write to see whether a first instant passed meanwhile. @default the system's */
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.writer = new ScheduleWriter({ client, taskQueue, window, clock, read: (id) => this.get(id) });
+  }
 
   async create(input: ScheduledRunInput, memo: ScheduleMemo, now: Date): Promise<CompiledSchedule> {
     const compiled = compileSchedule(input.recurrence, now, this.window);
@@ -117,8 +101,8 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     return storedScheduleOf(scheduleId, description);
   }
 
-  // The run input comes from each attempt's own read: an earlier one may be of a generation since deleted, whose
-  // conflict token the re-created schedule can match (bench/FAULTS.md, R6; still open between read and send).
+  // The run input comes from each attempt's own read; a reference deleted and created again meanwhile answers
+  // not found (`schedule-writes.ts`).
   async replace(
     scheduleId: string,
     solution: string,
@@ -223,7 +207,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
    */
   async rearm(scheduleId: string, after: Date, now: Date): Promise<CompiledSchedule | undefined> {
     let result: { compiled: CompiledSchedule; oldEnd: Date | undefined; paused: boolean } | undefined;
-    const written = await this.write(scheduleId, (stored) => {
+    const written = await this.writeUnlessOverwritten(scheduleId, (stored) => {
       const oldEnd = lastCalendarInstant(stored.description.spec.calendars);
       // A window that ran dry (no worker re-armed it) missed the instants after its end: the new window starts
       // there (within the catch-up window), so the backfill below has them to fire, and still reaches as far
@@ -267,7 +251,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
    * exclusions are dropped. @returns the instants now excluded, or undefined when the schedule is gone.
    */
   async excludeOccurrence(scheduleId: string, instant: Date, now: Date): Promise<Date[] | undefined> {
-    const written = await this.write(scheduleId, (stored) => {
+    const written = await this.writeUnlessOverwritten(scheduleId, (stored) => {
       const spec = stored.description.raw.schedule?.spec ?? {};
       if (isExcluded(spec, instant)) return undefined;
       return { spec: withExclusion(spec, instant, new Date(now.getTime() - CATCHUP_WINDOW_MS)) };
@@ -277,7 +261,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
 
   /** Records a dispatch failure on the schedule, where the UI and `temporal schedule describe` show it. */
   async recordLastError(scheduleId: string, message: string): Promise<void> {
-    await this.write(scheduleId, (stored) => ({
+    await this.writeUnlessOverwritten(scheduleId, (stored) => ({
       searchAttributes: writtenSearchAttributes(stored, stored.input, message),
     }));
   }
@@ -291,85 +275,27 @@ export class TemporalScheduleGateway implements ScheduleGateway {
   }
 
   /**
-   * Read-modify-write that is never lost: sends `change(stored)` with the conflict token of the read and a fresh
-   * revision, reads the schedule back, and if the revision is not there (a concurrent change won, and Temporal
-   * dropped this write silently) recomputes the change on the state read back and sends it again.
-   * @returns the schedule as read back after the write, the schedule as read when `change` had nothing to change,
-   *   or undefined when the schedule is gone (or, a `no_repeat` that fired, closed by Temporal).
-   * @throws {@link ScheduleWriteConflictError} after {@link MAX_WRITE_ATTEMPTS} lost attempts.
+   * {@link write} for the worker's own upkeep: a schedule paused because its run input could not be restored
+   * (`ScheduleOverwrittenError`) is left as it is, as if gone.
    */
+  private async writeUnlessOverwritten(
+    scheduleId: string,
+    change: (stored: StoredSchedule) => ScheduleWrite | undefined,
+  ): Promise<StoredSchedule | undefined> {
+    try {
+      return await this.write(scheduleId, change);
+    } catch (err) {
+      if (err instanceof ScheduleOverwrittenError) return undefined;
+      throw err;
+    }
+  }
+
+  /** {@link ScheduleWriter.write}: read-modify-write, never lost and never into another generation. */
   protected async write(
     scheduleId: string,
     change: (stored: StoredSchedule) => ScheduleWrite | undefined,
   ): Promise<StoredSchedule | undefined> {
-    return await this.serial.run(scheduleId, async () => {
-      // What the last read-back found: the next attempt writes on it rather than reading again.
-      let known: StoredSchedule | undefined;
-      for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
-        const stored = known ?? (await this.get(scheduleId));
-        known = undefined;
-        if (!stored) return undefined;
-        const write = change(stored);
-        if (!write) return stored;
-        const revision = randomUUID();
-        const sent = await this.send(stored, write, revision);
-        if (sent === 'gone') return undefined;
-        if (sent === 'conflict') continue;
-        const after = await this.get(scheduleId);
-        if (!after) return undefined;
-        if (after.input.revision === revision) return after;
-        known = after;
-      }
-      throw new ScheduleWriteConflictError(scheduleId, MAX_WRITE_ATTEMPTS);
-    });
-  }
-
-  private async send(
-    stored: StoredSchedule,
-    write: ScheduleWrite,
-    revision: string,
-  ): Promise<'sent' | 'conflict' | 'gone'> {
-    const raw = stored.description.raw.schedule ?? {};
-    const given = write.input ?? stored.input;
-    // A write that keeps the spec keeps its re-arm point, which a caller's fresh run input does not carry.
-    const rearmFrom =
-      write.spec === undefined && given.rearmFrom === undefined ? stored.input.rearmFrom : given.rearmFrom;
-    const input: ScheduledRunInput = {
-      ...given,
-      revision,
-      ...(rearmFrom !== undefined ? { rearmFrom } : {}),
-    };
-    const payloads = await encodeToPayloads(this.client.options.loadedDataConverter, input);
-    // A new run input may carry a new rule: the listing's copy of it follows.
-    const searchAttributes =
-      write.searchAttributes ?? (write.input ? writtenSearchAttributes(stored, input) : undefined);
-    const schedule: temporal.api.schedule.v1.ISchedule = {
-      ...raw,
-      spec: write.spec !== undefined ? keepingExclusions(write.spec, raw.spec) : raw.spec,
-      state: write.state ?? raw.state,
-      action: {
-        ...raw.action,
-        startWorkflow: { ...raw.action?.startWorkflow, input: { payloads: payloads ?? [] } },
-      },
-    };
-    try {
-      await this.client.workflowService.updateSchedule({
-        namespace: this.client.options.namespace,
-        scheduleId: stored.scheduleId,
-        schedule,
-        conflictToken: stored.description.raw.conflictToken,
-        identity: this.client.options.identity,
-        requestId: randomUUID(),
-        ...(searchAttributes ? { searchAttributes } : {}),
-      });
-      return 'sent';
-    } catch (err) {
-      // A server that refuses a stale token (rather than dropping the write) says so: recompute and retry.
-      if (isConflict(err)) return 'conflict';
-      // A schedule with no action left (a no_repeat that fired) is closed by Temporal: nothing to change.
-      if (grpcCodeOf(err) === GrpcStatus.NotFound) return 'gone';
-      throw translateTemporalError(err, stored.scheduleId);
-    }
+    return await this.writer.write(scheduleId, change);
   }
 }
 

@@ -10,6 +10,7 @@ import type { temporal } from '@temporalio/proto';
 import { MONTHS, type CompiledSchedule } from './compile';
 import { WorkflowType, type ScheduleMemo, type ScheduledRunInput } from './run-input';
 import { SWEEP_SCHEDULE_ID } from './schedule-ids';
+import { createdWithOf } from './generation-restore';
 import { memoRequestBody, recurrenceAttribute } from './schedule-listing';
 import { GENERATION, LAST_ERROR, RECURRENCE, REFERENCE, RUNBOOK, SOLUTION } from './search-attributes';
 
@@ -39,6 +40,7 @@ export interface StoredSchedule {
 
 /** The immutable facts about a schedule, kept in its memo. */
 export function scheduleMemo(input: ScheduledRunInput, now: Date): ScheduleMemo {
+  const body = memoRequestBody(input);
   return {
     product: PRODUCT,
     kind: input.kind,
@@ -47,7 +49,8 @@ export function scheduleMemo(input: ScheduledRunInput, now: Date): ScheduleMemo 
     runbookUuid: input.runbookUuid,
     generation: input.generation,
     createdAt: now.toISOString(),
-    ...memoRequestBody(input),
+    ...body,
+    createdWith: createdWithOf(input, body.requestBodyInMemo === 'inline'),
   };
 }
 
@@ -110,6 +113,19 @@ export function writtenSearchAttributes(
 ): temporal.api.common.v1.ISearchAttributes {
   const current = stored.description.raw.searchAttributes?.indexedFields;
   return { indexedFields: scheduleSearchAttributeFields(current, input, lastError) };
+}
+
+/**
+ * The search attributes of a restored schedule (`generation-restore.ts`): the product's recomputed from the
+ * restored input, and no last dispatch failure (the one stored may be the deleted generation's).
+ */
+export function restoredSearchAttributes(
+  stored: StoredSchedule,
+  input: ScheduledRunInput,
+): temporal.api.common.v1.ISearchAttributes {
+  const { [LAST_ERROR.name]: _other, ...current } =
+    stored.description.raw.searchAttributes?.indexedFields ?? {};
+  return { indexedFields: scheduleSearchAttributeFields(current, input, undefined) };
 }
 
 /** The schedule's note: why it will not fire, or its next occurrence. */

@@ -41,6 +41,23 @@ export class ScheduleWriteConflictError extends Error {
   }
 }
 
+/**
+ * A schedule's run input is of a deleted generation of its reference, written over its own by a stale write, and
+ * cannot be restored (`generation-restore.ts`): the schedule is paused, with a note that says why.
+ */
+export class ScheduleOverwrittenError extends Error {
+  override readonly name = 'ScheduleOverwrittenError';
+  constructor(
+    readonly scheduleId: string,
+    readonly reason: string,
+  ) {
+    super(
+      `Schedule ${scheduleId} holds the run input of a deleted schedule of the same reference and cannot be ` +
+        `restored (${reason}); it is paused. Delete it and create it again`,
+    );
+  }
+}
+
 /** gRPC status codes the translation looks at. */
 export const GrpcStatus = {
   Unknown: 2,

@@ -5,6 +5,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { DEFAULT_DISPATCH_RETRY } from '../../../src/config';
 import { normalizeRecurrence } from '../../../src/recurrence';
 import { compileSchedule, instantCalendar } from '../../../src/temporal/compile';
+import { canonicalSha256 } from '../../../src/temporal/generation-restore';
 import { ScheduleKind, WorkflowType, type ScheduledRunInput } from '../../../src/temporal/run-input';
 import { SWEEP_SCHEDULE_ID } from '../../../src/temporal/schedule-ids';
 import {
@@ -61,6 +62,12 @@ test('a runbook schedule: ALLOW_ALL, 24 h catch-up, no pause on failure, memo an
     createdAt: NOW.toISOString(),
     // Copied for listings, which read the memo instead of describing each schedule: this one has no body.
     requestBodyInMemo: 'inline',
+    // What it was created with, so a stale write of a deleted generation can be undone (generation-restore.ts).
+    createdWith: {
+      recurrence: input.recurrence,
+      retry: input.retry,
+      targetSha256: canonicalSha256(input.target),
+    },
   });
   expect(isProductMemo(options.memo)).toBe(true);
   const keys = (options.typedSearchAttributes as Array<{ key: { name: string }; value: unknown }>).map(
