@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { TriggerTemplate } from '../../src/catalog/model';
 import { scheduleIdFor } from '../../src/temporal/schedule-ids';
+import { killHard } from '../../test/unit/catalog/children';
 import { numberFlags, sleep, startScene, type ProductProcess, type Scene } from './scene';
 import { productOf } from './schedules';
 import { random, report } from './report';
@@ -219,6 +220,10 @@ async function main(): Promise<void> {
     }
     const orphans = [...temporalRefs].filter((r) => !productRefs.has(r));
     const phantoms = [...productRefs].filter((r) => !temporalRefs.has(r));
+    // The API processes are done: what they warned of stale writes that landed in a re-created schedule.
+    await Promise.all(apis.map((api) => killHard(api.child)));
+    const stderr = (await Promise.all(apis.map((api) => api.child.exited))).map((e) => e.stderr).join('\n');
+    const warned = (code: string) => stderr.split(`[${code}]`).length - 1;
     const byOutcome = new Map<string, number>();
     for (const c of calls) {
       const k = `${c.kind} ${c.status}`;
@@ -249,6 +254,10 @@ async function main(): Promise<void> {
         'references whose state is not a last successful call': notLastWriter === 0 ? 0 : wrong.join(', '),
         'references whose state is not the very last acknowledged call': notLastAcknowledged,
         'schedules whose run input is of another generation': mixedGenerations,
+        'stale writes that landed in a re-created schedule, restored (SCHEDULE_RESTORED warnings)':
+          warned('SCHEDULE_RESTORED'),
+        'schedules that could not be restored (SCHEDULE_UNRESTORABLE warnings)':
+          warned('SCHEDULE_UNRESTORABLE'),
         'Temporal schedules the product does not list (orphans)': orphans.length,
         'listed schedules Temporal does not hold': phantoms.length,
       },

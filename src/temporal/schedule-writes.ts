@@ -122,6 +122,14 @@ export class ScheduleWriter {
    */
   private async restore(stored: StoredSchedule): Promise<StoredSchedule | undefined> {
     const restoration = restoreOwnGeneration(stored.memo, stored.input);
+    warn(
+      'unrestorable' in restoration ? 'SCHEDULE_UNRESTORABLE' : 'SCHEDULE_RESTORED',
+      `Schedule ${stored.scheduleId} (generation ${stored.memo.generation}) held the run input of generation ` +
+        `${stored.input.generation}, written by a stale write; ` +
+        ('unrestorable' in restoration
+          ? `it cannot be restored (${restoration.unrestorable}) and is paused`
+          : 'restoring the run input it was created with'),
+    );
     if ('unrestorable' in restoration) {
       const note = overwrittenNote(restoration.unrestorable);
       const raw = stored.description.raw.schedule;
@@ -219,4 +227,9 @@ export class ScheduleWriter {
       throw translateTemporalError(err, stored.scheduleId);
     }
   }
+}
+
+/** An operator's warning, printed on stderr as a Node process warning of type `RunbookScheduleWarning`. */
+function warn(code: string, message: string): void {
+  process.emitWarning(message, { type: 'RunbookScheduleWarning', code });
 }

@@ -78,6 +78,16 @@ async function scene(): Promise<Scene> {
   return { service, gateway, racing, solution, reference, scheduleId, runbookUuid };
 }
 
+/** Runs `body` on a fresh scene, then deletes its schedule. */
+async function inScene(body: (s: Scene) => Promise<void>): Promise<void> {
+  const s = await scene();
+  try {
+    await body(s);
+  } finally {
+    await s.gateway.delete(s.scheduleId);
+  }
+}
+
 async function create(s: Scene, interval: number, body: Record<string, string>): Promise<StoredSchedule> {
   await s.service.createSchedule(s.solution, {
     runbook_uuid: s.runbookUuid,
@@ -113,9 +123,8 @@ function expectAsCreated(stored: StoredSchedule): void {
   expect(stored.description.typedSearchAttributes.get(GENERATION)).toBe(generation);
 }
 
-test('an update whose read lost the race to a delete and a create answers not found and leaves the new schedule as created', async () => {
-  const s = await scene();
-  try {
+test('an update whose read lost the race to a delete and a create answers not found and leaves the new schedule as created', () =>
+  inScene(async (s) => {
     const old = await create(s, 1, { tenant: 'old' });
     s.racing.race = recreate(s);
     const rule = old.input.recurrence;
@@ -128,14 +137,10 @@ test('an update whose read lost the race to a delete and a create answers not fo
     const after = (await s.gateway.get(s.scheduleId))!;
     expect(after.memo.generation).not.toBe(old.memo.generation);
     expectAsCreated(after);
-  } finally {
-    await s.gateway.delete(s.scheduleId);
-  }
-});
+  }));
 
-test("the worker's re-arm that read the deleted schedule leaves the new one as created", async () => {
-  const s = await scene();
-  try {
+test("the worker's re-arm that read the deleted schedule leaves the new one as created", () =>
+  inScene(async (s) => {
     const old = await create(s, 1, { tenant: 'old' });
     s.racing.race = recreate(s);
     // A re-arm from a later instant, so its window differs from the one just written.
@@ -145,10 +150,7 @@ test("the worker's re-arm that read the deleted schedule leaves the new one as c
     const after = (await s.gateway.get(s.scheduleId))!;
     expect(after.memo.generation).not.toBe(old.memo.generation);
     expectAsCreated(after);
-  } finally {
-    await s.gateway.delete(s.scheduleId);
-  }
-});
+  }));
 
 /** Writes the old generation's action into the schedule, as a stale write that took does. */
 async function overwrite(s: Scene, old: StoredSchedule): Promise<void> {
@@ -168,26 +170,31 @@ async function overwrite(s: Scene, old: StoredSchedule): Promise<void> {
   expect(overwritten.input.generation).toBe(old.memo.generation);
 }
 
-test('the next write of a schedule overwritten by a deleted generation restores it first', async () => {
-  const s = await scene();
-  try {
+test('the next write of a schedule overwritten by a deleted generation restores it first', () =>
+  inScene(async (s) => {
     const old = await create(s, 1, { tenant: 'old' });
     await recreate(s)();
     await overwrite(s, old);
 
-    await s.gateway.recordLastError(s.scheduleId, 'Runbook execution failed with status 500');
+    const warned = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      await s.gateway.recordLastError(s.scheduleId, 'Runbook execution failed with status 500');
+      // Operators hear of it: a process warning names the schedule and both generations.
+      expect(warned).toHaveBeenCalledWith(expect.stringContaining(old.memo.generation), {
+        type: 'RunbookScheduleWarning',
+        code: 'SCHEDULE_RESTORED',
+      });
+    } finally {
+      warned.mockRestore();
+    }
 
     const after = (await s.gateway.get(s.scheduleId))!;
     expectAsCreated(after);
     expect(after.lastError).toBe('Runbook execution failed with status 500');
-  } finally {
-    await s.gateway.delete(s.scheduleId);
-  }
-});
+  }));
 
-test('a schedule overwritten by a deleted generation that cannot be restored is paused, and saying why', async () => {
-  const s = await scene();
-  try {
+test('a schedule overwritten by a deleted generation that cannot be restored is paused, and saying why', () =>
+  inScene(async (s) => {
     const old = await create(s, 1, { tenant: 'old' });
     await s.service.deleteSchedule(s.solution, { schedule_reference: s.reference });
     // A schedule created before memos recorded what it was created with.
@@ -211,7 +218,4 @@ test('a schedule overwritten by a deleted generation that cannot be restored is 
     );
     // Nothing else was written: the rule is still the overwritten one, not the refused update's.
     expect(after.input.recurrence).toMatchObject({ interval: 1 });
-  } finally {
-    await s.gateway.delete(s.scheduleId);
-  }
-});
+  }));
