@@ -8,7 +8,11 @@ import { ActionErrorCode, Messages, ScheduleActionError } from '../../../src/con
 import { SchedulerService } from '../../../src/connector/scheduler-service';
 import { Dependency, UnavailableError } from '../../../src/errors';
 import { scheduleIdFor } from '../../../src/temporal/schedule-ids';
-import { ScheduleNotFoundError, ScheduleWriteConflictError } from '../../../src/temporal/temporal-errors';
+import {
+  ScheduleNotFoundError,
+  ScheduleOverwrittenError,
+  ScheduleWriteConflictError,
+} from '../../../src/temporal/temporal-errors';
 import { MemoryCatalog } from '../../fixtures/memory-catalog';
 import { MemoryGateway } from '../../fixtures/memory-gateway';
 
@@ -166,6 +170,21 @@ describe('Update Schedule', () => {
     expect(failure.message).toBe(Messages.updateFailed);
     expect(failure.details).toEqual([
       'Schedule rbs:acme:daily kept changing concurrently; the change did not take after 20 attempts',
+    ]);
+  });
+
+  test('a schedule holding a deleted generation that cannot be restored refuses the update, saying why', async () => {
+    const { service, gateway } = await withSchedule();
+    const reason = 'its memo does not record what it was created with';
+    gateway.failNext('replace', new ScheduleOverwrittenError(scheduleIdFor('acme', 'daily'), reason));
+    const failure = await rejection(
+      service.updateSchedule('acme', { schedule_reference: 'daily', schedule: DAILY }),
+    );
+    expect(failure.code).toBe(ActionErrorCode.Conflict);
+    expect(failure.message).toBe(Messages.updateFailed);
+    expect(failure.details).toEqual([
+      'Schedule rbs:acme:daily holds the run input of a deleted schedule of the same reference and cannot be ' +
+        `restored (${reason}); it is paused. Delete it and create it again`,
     ]);
   });
 
