@@ -256,6 +256,10 @@ async function main(): Promise<void> {
         'schedules whose run input is of another generation': mixedGenerations,
         'stale writes that landed in a re-created schedule, restored (SCHEDULE_RESTORED warnings)':
           warned('SCHEDULE_RESTORED'),
+        'of those, found by the stale write itself, with no change of the new schedule lost':
+          stderr.split('none of its own changes was lost').length - 1,
+        "of those, found by the stale write itself, that replaced the new schedule's own changes":
+          stderr.split('change(s) it had taken since its create are lost').length - 1,
         'schedules that could not be restored (SCHEDULE_UNRESTORABLE warnings)':
           warned('SCHEDULE_UNRESTORABLE'),
         'Temporal schedules the product does not list (orphans)': orphans.length,

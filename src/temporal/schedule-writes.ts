@@ -91,13 +91,16 @@ export class ScheduleWriter {
       let generation: string | undefined;
       // What the last read-back found: the next attempt writes on it rather than reading again.
       let known: StoredSchedule | undefined;
+      // When this write landed in another generation's schedule: how many changes of that schedule it replaced.
+      let lostChanges: number | undefined;
       for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
         const stored = known ?? (await this.deps.read(scheduleId));
         known = undefined;
         if (!stored) return undefined;
         generation ??= stored.memo.generation;
         if (isOverwritten(stored.memo, stored.input)) {
-          known = await this.restore(stored);
+          known = await this.restore(stored, lostChanges);
+          lostChanges = undefined;
           continue;
         }
         if (stored.memo.generation !== generation) return undefined;
@@ -109,6 +112,8 @@ export class ScheduleWriter {
         const { after, revision } = sent;
         if (after.memo.generation === generation && after.input.revision === revision) return after;
         // Lost to a concurrent change, or taken by another generation's schedule: the next read sees which.
+        // Taken there, it matched a token that schedule had reached by its own changes, which it now loses.
+        if (after.input.revision === revision) lostChanges = changesBefore(stored);
         known = after;
       }
       throw new ScheduleWriteConflictError(scheduleId, MAX_WRITE_ATTEMPTS);
@@ -120,15 +125,25 @@ export class ScheduleWriter {
    * rebuilt as a create builds it) and reads the schedule back; one attempt, the caller's loop sees to the rest.
    * @throws {@link ScheduleOverwrittenError} (after pausing the schedule) when it cannot be restored.
    */
-  private async restore(stored: StoredSchedule): Promise<StoredSchedule | undefined> {
+  private async restore(
+    stored: StoredSchedule,
+    lostChanges: number | undefined,
+  ): Promise<StoredSchedule | undefined> {
     const restoration = restoreOwnGeneration(stored.memo, stored.input);
+    const lost =
+      lostChanges === undefined
+        ? ''
+        : lostChanges === 0
+          ? '; none of its own changes was lost'
+          : `; the ${lostChanges} change(s) it had taken since its create are lost`;
     warn(
       'unrestorable' in restoration ? 'SCHEDULE_UNRESTORABLE' : 'SCHEDULE_RESTORED',
       `Schedule ${stored.scheduleId} (generation ${stored.memo.generation}) held the run input of generation ` +
         `${stored.input.generation}, written by a stale write; ` +
         ('unrestorable' in restoration
           ? `it cannot be restored (${restoration.unrestorable}) and is paused`
-          : 'restoring the run input it was created with'),
+          : 'restoring the run input it was created with') +
+        lost,
     );
     if ('unrestorable' in restoration) {
       const note = overwrittenNote(restoration.unrestorable);
@@ -227,6 +242,16 @@ export class ScheduleWriter {
       throw translateTemporalError(err, stored.scheduleId);
     }
   }
+}
+
+/**
+ * How many changes a schedule had taken when it was read: Temporal's conflict token is 1 at create and counts
+ * each update, pause and resume (8 bytes, big-endian). Undefined when the token is not of that form.
+ */
+function changesBefore(stored: StoredSchedule): number | undefined {
+  const token = stored.description.raw.conflictToken;
+  if (!token || token.length !== 8) return undefined;
+  return Number(Buffer.from(token).readBigUInt64BE()) - 1;
 }
 
 /** An operator's warning, printed on stderr as a Node process warning of type `RunbookScheduleWarning`. */

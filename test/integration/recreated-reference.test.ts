@@ -130,9 +130,19 @@ test('an update whose read lost the race to a delete and a create answers not fo
     const rule = old.input.recurrence;
     if (rule.frequency !== 'minutely') throw new Error('the schedule was created minutely');
 
-    await expect(
-      s.racing.replace(s.scheduleId, s.solution, { ...rule, interval: 7 }, new Date()),
-    ).rejects.toThrow(`Schedule ${s.scheduleId} not found`);
+    const warned = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      await expect(
+        s.racing.replace(s.scheduleId, s.solution, { ...rule, interval: 7 }, new Date()),
+      ).rejects.toThrow(`Schedule ${s.scheduleId} not found`);
+      // Both schedules were fresh (token 1): the new one had no change of its own to lose.
+      expect(warned).toHaveBeenCalledWith(expect.stringMatching(/none of its own changes was lost$/), {
+        type: 'RunbookScheduleWarning',
+        code: 'SCHEDULE_RESTORED',
+      });
+    } finally {
+      warned.mockRestore();
+    }
 
     const after = (await s.gateway.get(s.scheduleId))!;
     expect(after.memo.generation).not.toBe(old.memo.generation);
