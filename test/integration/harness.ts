@@ -12,6 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DEFAULT_NAMESPACE, loadSettings, type Settings } from '../../src/config';
+import type { WindowOptions } from '../../src/temporal/compile';
 import { connectionOptions } from '../../src/temporal/connection';
 
 /** Root of the checkout. */
@@ -20,6 +21,9 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const DEV_SCRIPT = path.join(PROJECT_ROOT, 'temporal-dev.sh');
 /** Namespace of the test server. */
 export const TEST_NAMESPACE = DEFAULT_NAMESPACE;
+
+/** A small explicit window, so a minutely rule is re-armed by writes (as every daily and coarser rule is). */
+export const SMALL_WINDOW: WindowOptions = { forceWindow: true, minCount: 5, minSpanMs: 10 * 60_000 };
 /** Retention the dev script and the harness give the namespace (FEATURES.md E3): 30 days. */
 export const NAMESPACE_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 

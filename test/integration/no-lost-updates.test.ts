@@ -9,14 +9,12 @@ import { TriggerTemplate } from '../../src/catalog/model';
 import { SchedulerService } from '../../src/connector/scheduler-service';
 import { nextOccurrences } from '../../src/recurrence';
 import { formatUtcSeconds } from '../../src/dispatch/payload';
-import type { WindowOptions } from '../../src/temporal/compile';
 import { TemporalScheduleGateway } from '../../src/temporal/schedule-gateway';
 import { scheduleIdFor } from '../../src/temporal/schedule-ids';
 import { MemoryCatalog } from '../fixtures/memory-catalog';
-import { connectTestClient, uniqueId, type TestClient } from './harness';
+import { connectTestClient, SMALL_WINDOW, uniqueId, type TestClient } from './harness';
 
-/** A small explicit window, so a minutely rule is re-armed by writes (as every daily and coarser rule is). */
-const WINDOW: WindowOptions = { forceWindow: true, minCount: 5, minSpanMs: 10 * 60_000 };
+const WINDOW = SMALL_WINDOW;
 
 let t: TestClient;
 

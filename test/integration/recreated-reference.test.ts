@@ -8,14 +8,13 @@ import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import { TriggerTemplate } from '../../src/catalog/model';
 import { SchedulerService } from '../../src/connector/scheduler-service';
-import type { WindowOptions } from '../../src/temporal/compile';
 import { TemporalScheduleGateway, type StoredSchedule } from '../../src/temporal/schedule-gateway';
 import { scheduleIdFor } from '../../src/temporal/schedule-ids';
 import { GENERATION } from '../../src/temporal/search-attributes';
 import { MemoryCatalog } from '../fixtures/memory-catalog';
-import { connectTestClient, uniqueId, type TestClient } from './harness';
+import { connectTestClient, SMALL_WINDOW, uniqueId, type TestClient } from './harness';
 
-const WINDOW: WindowOptions = { forceWindow: true, minCount: 5, minSpanMs: 10 * 60_000 };
+const WINDOW = SMALL_WINDOW;
 
 let t: TestClient;
 
