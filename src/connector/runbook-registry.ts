@@ -8,7 +8,7 @@ import { TriggerTemplate, type Runbook } from '../catalog/model';
 import { UnavailableError } from '../errors';
 import { scheduleIdFor } from '../temporal/schedule-ids';
 import { scheduleMemo } from '../temporal/schedule-options';
-import { ScheduleNotFoundError } from '../temporal/temporal-errors';
+import { ScheduleNotFoundError, ScheduleOverwrittenError } from '../temporal/temporal-errors';
 import type { ConnectorDeps } from './deps';
 import { ActionErrorCode, Messages, ScheduleActionError } from './errors';
 import { RegisterRunbookInputSchema } from './inputs';
@@ -134,8 +134,9 @@ export class RunbookRegistry {
       try {
         await this.deps.gateway.updateRunInput(next);
       } catch (err) {
-        // Deleted meanwhile: nothing to point anywhere.
-        if (!(err instanceof ScheduleNotFoundError)) throw err;
+        // Deleted meanwhile: nothing to point anywhere. Paused as unrestorable (`ScheduleOverwrittenError`): its
+        // note tells the operator to re-create it, which takes the runbook as it is then.
+        if (!(err instanceof ScheduleNotFoundError || err instanceof ScheduleOverwrittenError)) throw err;
       }
     }
   }

@@ -10,6 +10,7 @@ import { loadSettings } from '../../../src/config';
 import { buildEgressPolicy, literalUrlRefusal } from '../../../src/dispatch/egress';
 import { Dependency, UnavailableError } from '../../../src/errors';
 import { scheduleIdFor } from '../../../src/temporal/schedule-ids';
+import { ScheduleOverwrittenError } from '../../../src/temporal/temporal-errors';
 import { MemoryCatalog } from '../../fixtures/memory-catalog';
 import { MemoryGateway } from '../../fixtures/memory-gateway';
 
@@ -124,6 +125,36 @@ test('re-registering a Dynamic Scheduler runbook points its schedules at the new
   const input = gateway.schedules.get(scheduleIdFor('acme', 'daily'))!.input;
   expect(input.target).toEqual({ kind: 'http', url: 'https://new.example/hook' });
   expect(input.jobContextIdentifierPath).toBe('body.tenant_id');
+});
+
+test('re-registering a runbook is not blocked by a schedule paused as unrestorable; the others follow', async () => {
+  const { gateway, service } = world();
+  const uuid = randomUUID();
+  const dynamic = {
+    uuid,
+    solution: 'acme',
+    name: 'worker',
+    trigger: { template: TriggerTemplate.DynamicScheduler },
+    target: { kind: 'http' as const, url: 'https://old.example/hook' },
+  };
+  await service.registerRunbook(dynamic);
+  for (const reference of ['a', 'b']) {
+    await service.createSchedule('acme', {
+      runbook_uuid: uuid,
+      schedule_reference: reference,
+      schedule: { frequency: 'daily', interval: 1, time_zone: 'UTC', time_of_day: '09:00' },
+    });
+  }
+  gateway.failNext(
+    'updateRunInput',
+    new ScheduleOverwrittenError(
+      scheduleIdFor('acme', 'a'),
+      'its memo does not record what it was created with',
+    ),
+  );
+  await service.registerRunbook({ ...dynamic, target: { kind: 'http', url: 'https://new.example/hook' } });
+  const targets = ['a', 'b'].map((r) => gateway.schedules.get(scheduleIdFor('acme', r))!.input.target);
+  expect(targets.filter((t) => t.kind === 'http' && t.url === 'https://new.example/hook')).toHaveLength(1);
 });
 
 test('concurrent registrations of one Scheduler runbook leave exactly one schedule, the stored one', async () => {
