@@ -101,22 +101,30 @@ test('a failed re-deployment keeps the previous schedule running; a good one rep
   expect(gateway.schedules.has(firstId)).toBe(false);
 });
 
-test('re-registering a Dynamic Scheduler runbook points its schedules at the new target', async () => {
-  const { gateway, service } = world();
-  const uuid = randomUUID();
-  const dynamic = {
-    uuid,
+/** A Dynamic Scheduler runbook of `acme` aimed at the old target. */
+function dynamicRunbook() {
+  return {
+    uuid: randomUUID(),
     solution: 'acme',
     name: 'worker',
     trigger: { template: TriggerTemplate.DynamicScheduler },
     target: { kind: 'http' as const, url: 'https://old.example/hook' },
   };
-  await service.registerRunbook(dynamic);
+}
+
+async function createDaily(service: SchedulerService, runbookUuid: string, reference: string): Promise<void> {
   await service.createSchedule('acme', {
-    runbook_uuid: uuid,
-    schedule_reference: 'daily',
+    runbook_uuid: runbookUuid,
+    schedule_reference: reference,
     schedule: { frequency: 'daily', interval: 1, time_zone: 'UTC', time_of_day: '09:00' },
   });
+}
+
+test('re-registering a Dynamic Scheduler runbook points its schedules at the new target', async () => {
+  const { gateway, service } = world();
+  const dynamic = dynamicRunbook();
+  await service.registerRunbook(dynamic);
+  await createDaily(service, dynamic.uuid, 'daily');
   await service.registerRunbook({
     ...dynamic,
     trigger: { template: TriggerTemplate.DynamicScheduler, job_context_identifier_path: 'body.tenant_id' },
@@ -129,22 +137,9 @@ test('re-registering a Dynamic Scheduler runbook points its schedules at the new
 
 test('re-registering a runbook is not blocked by a schedule paused as unrestorable; the others follow', async () => {
   const { gateway, service } = world();
-  const uuid = randomUUID();
-  const dynamic = {
-    uuid,
-    solution: 'acme',
-    name: 'worker',
-    trigger: { template: TriggerTemplate.DynamicScheduler },
-    target: { kind: 'http' as const, url: 'https://old.example/hook' },
-  };
+  const dynamic = dynamicRunbook();
   await service.registerRunbook(dynamic);
-  for (const reference of ['a', 'b']) {
-    await service.createSchedule('acme', {
-      runbook_uuid: uuid,
-      schedule_reference: reference,
-      schedule: { frequency: 'daily', interval: 1, time_zone: 'UTC', time_of_day: '09:00' },
-    });
-  }
+  for (const reference of ['a', 'b']) await createDaily(service, dynamic.uuid, reference);
   gateway.failNext(
     'updateRunInput',
     new ScheduleOverwrittenError(
