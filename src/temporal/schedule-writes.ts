@@ -2,9 +2,10 @@
  * Read-modify-write of one schedule that is never lost and never crosses into another generation: the one way
  * the product changes a schedule it has created (`schedule-gateway.ts` builds each change).
  *
- * - Never lost: Temporal's scheduler drops an update whose conflict token is stale with only a log line (no
- *   error reaches the client), so every write carries the token it read and a fresh `revision` in the run input,
- *   and is read back; a write that did not take is recomputed on the state as it is now and sent again.
+ * - Never lost: Temporal's workflow-backed scheduler drops an update whose conflict token is stale with only a
+ *   log line (no error reaches the client; the CHASM scheduler refuses it), so every write carries the token it
+ *   read and a fresh `revision` in the run input, and is read back; a write that did not take is recomputed on
+ *   the state as it is now and sent again, after a short random pause (`write-backoff.ts`).
  * - Never across generations: the conflict token starts again at 1 when a reference is deleted and created
  *   again, so a write that read the deleted schedule can land in the new one (bench/FAULTS.md, R6). A write is
  *   for the generation it first read; when the read-back shows another, the run input it put there is restored
@@ -33,6 +34,7 @@ import {
   type StoredSchedule,
 } from './schedule-options';
 import { SerialWrites } from './serial-writes';
+import { pauseAfterLostWrite } from './write-backoff';
 import {
   GrpcStatus,
   grpcCodeOf,
@@ -108,12 +110,17 @@ export class ScheduleWriter {
         if (!write) return stored;
         const sent = await this.sendAndReadBack(stored, write);
         if (sent === 'gone') return undefined;
-        if (sent === 'lost') continue;
+        if (sent === 'lost') {
+          await pauseAfterLostWrite(attempt);
+          continue;
+        }
         const { after, revision } = sent;
         if (after.memo.generation === generation && after.input.revision === revision) return after;
         // Lost to a concurrent change, or taken by another generation's schedule: the next read sees which.
         // Taken there, it matched a token that schedule had reached by its own changes, which it now loses.
-        if (after.input.revision === revision) lostChanges = changesBefore(stored);
+        if (after.input.revision === revision)
+          lostChanges = changesBefore(stored.description.raw.conflictToken);
+        else await pauseAfterLostWrite(attempt);
         known = after;
       }
       throw new ScheduleWriteConflictError(scheduleId, MAX_WRITE_ATTEMPTS);
@@ -246,12 +253,14 @@ export class ScheduleWriter {
 
 /**
  * How many changes a schedule had taken when it was read: Temporal's conflict token is 1 at create and counts
- * each update, pause and resume (8 bytes, big-endian). Undefined when the token is not of that form.
+ * each update, pause and resume (8 bytes: big-endian in the workflow-backed scheduler, little-endian in the
+ * CHASM scheduler, so the smaller reading is the count). Undefined when the token is not of that form.
  */
-function changesBefore(stored: StoredSchedule): number | undefined {
-  const token = stored.description.raw.conflictToken;
+export function changesBefore(token: Uint8Array | null | undefined): number | undefined {
   if (!token || token.length !== 8) return undefined;
-  return Number(Buffer.from(token).readBigUInt64BE()) - 1;
+  const bytes = Buffer.from(token);
+  const count = [bytes.readBigUInt64BE(), bytes.readBigUInt64LE()].reduce((a, b) => (a < b ? a : b));
+  return Number(count) - 1;
 }
 
 /** An operator's warning, printed on stderr as a Node process warning of type `RunbookScheduleWarning`. */

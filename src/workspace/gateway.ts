@@ -21,6 +21,8 @@ import {
   translating,
 } from '../temporal/temporal-errors';
 import { MAX_WRITE_ATTEMPTS } from '../temporal/schedule-gateway';
+import { SerialWrites } from '../temporal/serial-writes';
+import { pauseAfterLostWrite } from '../temporal/write-backoff';
 import type {
   JobOutcome,
   WorkspaceRunInput,
@@ -69,7 +71,7 @@ const RUN_STATES: Readonly<Record<string, string>> = {
 
 /** Workspace schedules on one Temporal namespace. */
 export class WorkspaceGateway {
-  private readonly writing = new Map<string, Promise<unknown>>();
+  private readonly serial = new SerialWrites();
 
   constructor(
     private readonly client: Client,
@@ -238,7 +240,7 @@ export class WorkspaceGateway {
         }
       | undefined,
   ): Promise<StoredWorkspaceSchedule | undefined> {
-    return await this.serialised(scheduleId, async () => {
+    return await this.serial.run(scheduleId, async () => {
       for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
         const stored = await this.get(scheduleId);
         if (!stored) return undefined;
@@ -266,7 +268,10 @@ export class WorkspaceGateway {
             requestId: randomUUID(),
           });
         } catch (err) {
-          if (isConflict(err)) continue;
+          if (isConflict(err)) {
+            await pauseAfterLostWrite(attempt);
+            continue;
+          }
           const translated = translateTemporalError(err, scheduleId);
           if (translated instanceof ScheduleNotFoundError) return undefined;
           throw translated;
@@ -274,20 +279,9 @@ export class WorkspaceGateway {
         const after = await this.get(scheduleId);
         if (!after) return undefined;
         if (after.input.revision === revision) return after;
+        await pauseAfterLostWrite(attempt);
       }
       throw new ScheduleWriteConflictError(scheduleId, MAX_WRITE_ATTEMPTS);
     });
-  }
-
-  private async serialised<T>(scheduleId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.writing.get(scheduleId) ?? Promise.resolve();
-    const next = previous.then(fn, fn);
-    const tail = next.catch(() => undefined);
-    this.writing.set(scheduleId, tail);
-    try {
-      return await next;
-    } finally {
-      if (this.writing.get(scheduleId) === tail) this.writing.delete(scheduleId);
-    }
   }
 }

@@ -1,9 +1,12 @@
 /**
- * No schedule update is lost (issue 8, item 8). Temporal's scheduler drops an update whose conflict token is stale
- * with only a log line, so the client hears nothing; the gateway therefore reads every write back and sends it
- * again until it took. These tests run on the real dev server.
+ * No schedule update is lost (issue 8, item 8). Temporal's workflow-backed scheduler drops an update whose
+ * conflict token is stale with only a log line, so the client hears nothing (the CHASM scheduler refuses it); the
+ * gateway therefore reads every write back and sends it again until it took. These tests run on the real dev
+ * server.
  */
 import { randomUUID } from 'node:crypto';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
 import { TriggerTemplate } from '../../src/catalog/model';
 import { SchedulerService } from '../../src/connector/scheduler-service';
@@ -25,6 +28,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
+
+/** Whether the schedule runs as Temporal's workflow-backed scheduler (a workflow of its own) rather than CHASM's. */
+async function hasSchedulerWorkflow(scheduleId: string): Promise<boolean> {
+  try {
+    await t.client.workflow.getHandle(`temporal-sys-scheduler:${scheduleId}`).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
 
 /** Tomorrow's date in UTC, so the rules below never fire while the test runs. */
 function tomorrow(): string {
@@ -53,7 +67,7 @@ async function createMinutely(service: SchedulerService, catalog: MemoryCatalog,
   return { reference, scheduleId: scheduleIdFor(solution, reference) };
 }
 
-test('this server drops an update with a stale conflict token silently: no error reaches the client', async () => {
+test('a stale conflict token never lands: the workflow-backed scheduler drops it silently, the CHASM scheduler refuses it', async () => {
   const catalog = new MemoryCatalog();
   const taskQueue = uniqueId('idle');
   const gateway = new TemporalScheduleGateway(t.client, taskQueue, WINDOW);
@@ -76,8 +90,14 @@ test('this server drops an update with a stale conflict token silently: no error
         requestId: randomUUID(),
       });
     await send('first write, fresh token');
-    // The same token again is stale now: the server answers as if it were applied.
-    await expect(send('second write, stale token')).resolves.toBeDefined();
+    // The same token again is stale now. A workflow-backed schedule (its own scheduler workflow) answers as if
+    // it were applied; a CHASM one (no such workflow) answers FAILED_PRECONDITION. Either way nothing lands.
+    const stale = send('second write, stale token');
+    if (await hasSchedulerWorkflow(scheduleId)) {
+      await expect(stale).resolves.toBeDefined();
+    } else {
+      await expect(stale).rejects.toMatchObject({ code: grpcStatus.FAILED_PRECONDITION });
+    }
     const after = await handle.describe();
     expect(after.state.note).toBe('first write, fresh token');
   } finally {
