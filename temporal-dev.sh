@@ -88,11 +88,12 @@ SQLITE_PRAGMAS="${TEMPORAL_DEV_SQLITE_PRAGMAS-journal_mode=wal synchronous=norma
 DEFAULT_SCHEDULER_WORKER_OPTIONS='{"MaxConcurrentWorkflowTaskPollers":16,"MaxConcurrentActivityTaskPollers":8}'
 SCHEDULER_WORKER_OPTIONS="${TEMPORAL_DEV_SCHEDULER_WORKER_OPTIONS-$DEFAULT_SCHEDULER_WORKER_OPTIONS}"
 # Opt-in (TEMPORAL_DEV_SCHEDULER=chasm): Temporal's CHASM scheduler runs a schedule as a state machine in the
-# history service, with no scheduler workflow and no internal worker between its timer and the start: 1,000 raw schedules on one second fired at p99 44 s
-# against 59 s on the workflow-backed scheduler (bench/RESULTS.md, "Temporal's CHASM scheduler"). Skipping the
-# persistence of unchanged state is what makes it pay for the product's larger schedules (p99 40 s against 103 s
-# without); the flag's one caveat is replication to other clusters, which a dev server has none of. Routing
-# (with fallback) and the ID sentinels keep schedules created on either scheduler reachable.
+# history service, with no scheduler workflow and no internal worker between its timer and the start. 1,000 raw
+# schedules on one second fired at p99 44 s on it against 59 s on the workflow-backed scheduler (bench/RESULTS.md,
+# "Temporal's CHASM scheduler"). Skipping the persistence of unchanged state is what makes it pay for the
+# product's larger schedules (p99 40 s with it, 103 s without; one run each); the flag's one caveat is replication
+# to other clusters, which a dev server has none of. Routing (with fallback) and the ID sentinels keep schedules
+# created on either scheduler reachable.
 SCHEDULER="${TEMPORAL_DEV_SCHEDULER:-workflow}"
 case "$SCHEDULER" in
 chasm | workflow) ;;

@@ -118,9 +118,11 @@ export class ScheduleWriter {
         if (after.memo.generation === generation && after.input.revision === revision) return after;
         // Lost to a concurrent change, or taken by another generation's schedule: the next read sees which.
         // Taken there, it matched a token that schedule had reached by its own changes, which it now loses.
-        if (after.input.revision === revision)
+        if (after.input.revision === revision) {
           lostChanges = changesBefore(stored.description.raw.conflictToken);
-        else await pauseAfterLostWrite(attempt);
+        } else {
+          await pauseAfterLostWrite(attempt);
+        }
         known = after;
       }
       throw new ScheduleWriteConflictError(scheduleId, MAX_WRITE_ATTEMPTS);
