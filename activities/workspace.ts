@@ -19,8 +19,8 @@ export interface WorkspaceActivityDeps {
 
 /** Builds the workspace activities registered by the worker. */
 export function createWorkspaceActivities(deps: WorkspaceActivityDeps) {
-  const gateway = new WorkspaceGateway(deps.client, deps.taskQueue, deps.window);
   const now = deps.now ?? (() => new Date());
+  const gateway = new WorkspaceGateway(deps.client, deps.taskQueue, deps.window, now);
   return {
     /** Moves a workspace schedule's window past the occurrence that just fired. */
     async rearmWorkspaceSchedule(input: { scheduleId: string; after: string }): Promise<void> {

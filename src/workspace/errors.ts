@@ -12,6 +12,8 @@ export const WorkspaceMessages = {
   keyTaken: (key: string) => `Workspace schedule "${key}" already exists`,
   /** No workspace schedule of that key in the caller's solution. */
   notFound: (key: string) => `Workspace schedule "${key}" not found`,
+  /** A change that did not take: concurrent changes kept winning, or the schedule was overwritten (`details`). */
+  notSaved: (key: string) => `Workspace schedule "${key}" was not changed`,
   /** A job names a runbook the solution does not have. */
   noRunbook: (position: number, uuid: string) => `Job ${position}: no runbook ${uuid} in this solution`,
   /** Create or update refused: the messages travel in `details`. */

@@ -7,7 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
-import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
+import {
+  compileScheduleOptions,
+  encodeScheduleAction,
+  encodeScheduleSpec,
+} from '@temporalio/client/lib/schedule-helpers';
 import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
 import { compileSchedule, type CompiledSchedule, type WindowOptions } from '../temporal/compile';
@@ -16,6 +20,7 @@ import { REFERENCE, SOLUTION } from '../temporal/search-attributes';
 import {
   isConflict,
   ScheduleNotFoundError,
+  ScheduleOverwrittenError,
   ScheduleWriteConflictError,
   translateTemporalError,
   translating,
@@ -23,6 +28,7 @@ import {
 import { MAX_WRITE_ATTEMPTS } from '../temporal/schedule-gateway';
 import { SerialWrites } from '../temporal/serial-writes';
 import { pauseAfterLostWrite } from '../temporal/write-backoff';
+import { isOverwrittenRecord, overwrittenRecordNote, restoreOwnRecord } from './generation-restore';
 import type {
   JobOutcome,
   WorkspaceRunInput,
@@ -77,6 +83,8 @@ export class WorkspaceGateway {
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly window: WindowOptions = {},
+    /** The clock a restored record's spec is compiled from. @default the system's */
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Creates the schedule. @throws {@link ScheduleAlreadyExistsError} when the id is taken. */
@@ -126,8 +134,19 @@ export class WorkspaceGateway {
     });
   }
 
-  /** Moves a window-mode schedule's window past `after`; pauses a schedule with no further occurrence. */
+  /**
+   * Moves a window-mode schedule's window past `after`; pauses a schedule with no further occurrence. A schedule
+   * paused because its record could not be restored (`ScheduleOverwrittenError`) is left as it is.
+   */
   async rearm(scheduleId: string, after: Date): Promise<void> {
+    try {
+      await this.rearmOnce(scheduleId, after);
+    } catch (err) {
+      if (!(err instanceof ScheduleOverwrittenError)) throw err;
+    }
+  }
+
+  private async rearmOnce(scheduleId: string, after: Date): Promise<void> {
     await this.writeRaw(scheduleId, (stored) => {
       const compiled = compileSchedule(stored.input.recurrence, after, this.window);
       if (compiled.mode !== 'window' && !compiled.paused) return undefined;
@@ -230,58 +249,138 @@ export class WorkspaceGateway {
     });
   }
 
+  /**
+   * Read-modify-write, never lost and never into another generation (as `../temporal/schedule-writes.ts`): a
+   * write is for the generation it first read; one whose read-back shows it landed in a new generation of the key
+   * puts that schedule's own record back and reports the schedule gone; a write that reads a schedule
+   * overwritten that way restores it first.
+   */
   private async writeRaw(
     scheduleId: string,
-    change: (stored: StoredWorkspaceSchedule) =>
-      | {
-          input: WorkspaceScheduleRecord;
-          spec?: temporal.api.schedule.v1.IScheduleSpec;
-          state: temporal.api.schedule.v1.IScheduleState;
-        }
-      | undefined,
+    change: (stored: StoredWorkspaceSchedule) => RawWrite | undefined,
   ): Promise<StoredWorkspaceSchedule | undefined> {
     return await this.serial.run(scheduleId, async () => {
+      let generation: string | undefined;
+      // What the last read-back found: the next attempt writes on it rather than reading again.
+      let known: StoredWorkspaceSchedule | undefined;
       for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
-        const stored = await this.get(scheduleId);
+        const stored = known ?? (await this.get(scheduleId));
+        known = undefined;
         if (!stored) return undefined;
+        generation ??= stored.memo.generation;
+        if (isOverwrittenRecord(stored.memo, stored.input)) {
+          known = await this.restore(stored);
+          continue;
+        }
+        if (stored.memo.generation !== generation) return undefined;
         const write = change(stored);
         if (!write) return stored;
-        const revision = randomUUID();
-        const raw = stored.description.raw.schedule ?? {};
-        const input: WorkspaceScheduleRecord = { ...write.input, revision };
-        const payloads = await encodeToPayloads(this.client.options.loadedDataConverter, input);
-        try {
-          await this.client.workflowService.updateSchedule({
-            namespace: this.client.options.namespace,
-            scheduleId,
-            schedule: {
-              ...raw,
-              spec: write.spec ?? raw.spec,
-              state: { ...raw.state, ...write.state },
-              action: {
-                ...raw.action,
-                startWorkflow: { ...raw.action?.startWorkflow, input: { payloads: payloads ?? [] } },
-              },
-            },
-            conflictToken: stored.description.raw.conflictToken,
-            identity: this.client.options.identity,
-            requestId: randomUUID(),
-          });
-        } catch (err) {
-          if (isConflict(err)) {
-            await pauseAfterLostWrite(attempt);
-            continue;
-          }
-          const translated = translateTemporalError(err, scheduleId);
-          if (translated instanceof ScheduleNotFoundError) return undefined;
-          throw translated;
+        const sent = await this.sendAndReadBack(stored, write);
+        if (sent === 'gone') return undefined;
+        if (sent !== 'lost') {
+          const { after, revision } = sent;
+          if (after.memo.generation === generation && after.input.revision === revision) return after;
+          // Taken by another generation's schedule, the next attempt's read restores it; lost, it is sent again.
+          known = after;
+          if (after.input.revision === revision) continue;
         }
-        const after = await this.get(scheduleId);
-        if (!after) return undefined;
-        if (after.input.revision === revision) return after;
         await pauseAfterLostWrite(attempt);
       }
       throw new ScheduleWriteConflictError(scheduleId, MAX_WRITE_ATTEMPTS);
     });
   }
+
+  /**
+   * Puts back the record the schedule was created with (its spec compiled afresh, its action rebuilt as a create
+   * builds it) and reads the schedule back; one attempt, the caller's loop sees to the rest.
+   * @throws {@link ScheduleOverwrittenError} (after pausing the schedule) when it cannot be restored.
+   */
+  private async restore(stored: StoredWorkspaceSchedule): Promise<StoredWorkspaceSchedule | undefined> {
+    const restoration = restoreOwnRecord(stored.memo, stored.input);
+    process.emitWarning(
+      `Workspace schedule ${stored.scheduleId} (generation ${stored.memo.generation}) held the record of ` +
+        `generation ${stored.input.generation}, written by a stale write; ` +
+        ('unrestorable' in restoration
+          ? `it cannot be restored (${restoration.unrestorable}) and is paused`
+          : 'restoring the record it was created with'),
+      {
+        type: 'RunbookScheduleWarning',
+        code: 'unrestorable' in restoration ? 'SCHEDULE_UNRESTORABLE' : 'SCHEDULE_RESTORED',
+      },
+    );
+    if ('unrestorable' in restoration) {
+      const note = overwrittenRecordNote(restoration.unrestorable);
+      if (!(stored.paused && stored.note === note)) {
+        await this.sendAndReadBack(stored, { input: stored.input, state: { paused: true, notes: note } });
+      }
+      throw new ScheduleOverwrittenError(stored.scheduleId, restoration.unrestorable);
+    }
+    const own = { ...restoration.restored, scheduleId: stored.scheduleId };
+    const compiled = compileSchedule(own.recurrence, this.clock(), this.window);
+    const state = stateAfterWrite(own, compiled, { paused: false, note: undefined }, 'keep');
+    const { action } = compileScheduleOptions(
+      workspaceScheduleOptions(own, compiled, this.taskQueue, stored.memo),
+    );
+    const header = stored.description.raw.schedule?.action?.startWorkflow?.header?.fields ?? {};
+    const sent = await this.sendAndReadBack(stored, {
+      input: own,
+      spec: encodeScheduleSpec(compiled.spec),
+      state: { paused: state.paused, notes: state.note },
+      action: await encodeScheduleAction(
+        this.client.options.loadedDataConverter,
+        this.client.options.namespace,
+        action,
+        header,
+      ),
+    });
+    if (sent === 'gone') return undefined;
+    return sent === 'lost' ? await this.get(stored.scheduleId) : sent.after;
+  }
+
+  /** Sends one write with the token of `stored` and a fresh revision; then the schedule as read back. */
+  private async sendAndReadBack(
+    stored: StoredWorkspaceSchedule,
+    write: RawWrite,
+  ): Promise<'gone' | 'lost' | { readonly after: StoredWorkspaceSchedule; readonly revision: string }> {
+    const revision = randomUUID();
+    const raw = stored.description.raw.schedule ?? {};
+    const input: WorkspaceScheduleRecord = { ...write.input, revision };
+    const payloads = await encodeToPayloads(this.client.options.loadedDataConverter, input);
+    const action = write.action ?? raw.action;
+    try {
+      await this.client.workflowService.updateSchedule({
+        namespace: this.client.options.namespace,
+        scheduleId: stored.scheduleId,
+        schedule: {
+          ...raw,
+          spec: write.spec ?? raw.spec,
+          state: { ...raw.state, ...write.state },
+          action: {
+            ...action,
+            startWorkflow: { ...action?.startWorkflow, input: { payloads: payloads ?? [] } },
+          },
+        },
+        conflictToken: stored.description.raw.conflictToken,
+        identity: this.client.options.identity,
+        requestId: randomUUID(),
+      });
+    } catch (err) {
+      // A server that refuses a stale token (rather than dropping the write) says so: recompute and retry.
+      if (isConflict(err)) return 'lost';
+      const translated = translateTemporalError(err, stored.scheduleId);
+      if (translated instanceof ScheduleNotFoundError) return 'gone';
+      throw translated;
+    }
+    const after = await this.get(stored.scheduleId);
+    return after ? { after, revision } : 'gone';
+  }
+}
+
+/** A raw write: the new record, and what else changes; everything else is kept as read. */
+interface RawWrite {
+  readonly input: WorkspaceScheduleRecord;
+  readonly spec?: temporal.api.schedule.v1.IScheduleSpec;
+  readonly state: temporal.api.schedule.v1.IScheduleState;
+  /** The whole action, rebuilt (a restore). */
+  readonly action?: temporal.api.schedule.v1.IScheduleAction;
 }

@@ -10,6 +10,7 @@ import type { CompiledSchedule } from '../temporal/compile';
 import { escapeSolution } from '../temporal/schedule-ids';
 import { CATCHUP_WINDOW_MS, stateNote } from '../temporal/schedule-options';
 import { REFERENCE, SOLUTION } from '../temporal/search-attributes';
+import { memoRecordOf, type MemoRecord } from './generation-restore';
 import { WORKSPACE_RUN_WORKFLOW, type WorkspaceRunInput, type WorkspaceScheduleRecord } from './run-input';
 
 /** The memo marker of workspace schedules (the connector's schedules carry `runbook-scheduler`). */
@@ -30,6 +31,12 @@ export interface WorkspaceMemo {
   /** The integration that manages it, or null for a workspace (unmanaged) schedule. */
   readonly integration: string | null;
   readonly createdAt: string;
+  /**
+   * The record as created, to restore when a stale write of a deleted generation overwrites it
+   * (`generation-restore.ts`); absent for a record past `MEMO_RECORD_MAX_BYTES` and for schedules created
+   * before the memo kept it.
+   */
+  readonly createdWith?: MemoRecord;
 }
 
 /** A workspace schedule as stored in Temporal, decoded. */
@@ -55,6 +62,7 @@ export function managedKey(integration: string, scheduleId: string): string {
 
 /** The memo of a new schedule. */
 export function workspaceMemo(input: WorkspaceScheduleRecord, now: Date): WorkspaceMemo {
+  const createdWith = memoRecordOf(input);
   return {
     product: WORKSPACE_PRODUCT,
     solution: input.solution,
@@ -62,6 +70,7 @@ export function workspaceMemo(input: WorkspaceScheduleRecord, now: Date): Worksp
     generation: input.generation,
     integration: input.managed?.integration ?? null,
     createdAt: now.toISOString(),
+    ...(createdWith ? { createdWith } : {}),
   };
 }
 

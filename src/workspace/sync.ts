@@ -13,7 +13,7 @@ import { newGeneration } from '../temporal/schedule-ids';
 import { WorkspaceMessages } from './errors';
 import { IntegrationDefinitionSchema } from './model';
 import { managedKey, workspaceScheduleId } from './schedule-options';
-import { parseInput, type WorkspaceService } from './service';
+import { parseInput, writeOrConflict, type WorkspaceService } from './service';
 import { syncStep, type DesiredSchedule } from './sync-plan';
 
 /** One step of a sync as it is reported while the sync goes on. */
@@ -140,15 +140,17 @@ async function applyOne(
   }
   let changed = false;
   // Recomputed on the schedule as read inside the write, so a local cadence change that raced the sync is kept.
-  const written = await gateway.write(
-    desired.scheduleId,
-    (fresh) => {
-      const again = syncStep(desired, { record: fresh.input, paused: fresh.paused });
-      if (again.action !== 'update') return undefined;
-      changed = true;
-      return { input: again.record, activation: again.activation };
-    },
-    now,
+  const written = await writeOrConflict(desired.key, () =>
+    gateway.write(
+      desired.scheduleId,
+      (fresh) => {
+        const again = syncStep(desired, { record: fresh.input, paused: fresh.paused });
+        if (again.action !== 'update') return undefined;
+        changed = true;
+        return { input: again.record, activation: again.activation };
+      },
+      now,
+    ),
   );
   if (!written) return await applyOne(service, desired, now);
   return changed ? 'updated' : 'unchanged';
