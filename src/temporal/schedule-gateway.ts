@@ -74,8 +74,10 @@ export class TemporalScheduleGateway implements ScheduleGateway {
   /**
    * Temporal never fires a time that passed before it had the spec, and a first occurrence can be a second
    * away (as soon as possible, or a minutely rule's default start): if it passed while the schedule was being
-   * written, it is fired now by a backfill, with its own nominal time. Had Temporal fired it after all, the
-   * backfill's run has the same workflow id and is dropped, so it never runs twice.
+   * written, it is fired now by a backfill, with its own nominal time. A backfill is a manual start, which both of
+   * Temporal's schedulers let start a workflow id again once its run has closed: so instants Temporal has fired
+   * after all (its recent actions) are left out, and one it fires after the backfill is refused (same workflow
+   * id, a run already there).
    */
   protected async fireInstantsPassedWhileWriting(
     scheduleId: string,
@@ -86,7 +88,22 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     if (compiled.paused || first === null) return;
     const late = this.clock();
     if (first > late) return;
-    await this.backfill(scheduleId, since, late);
+    const start = await this.afterFiredInstants(scheduleId, since);
+    if (start === undefined || start > late) return;
+    await this.backfill(scheduleId, start, late);
+  }
+
+  /**
+   * Where a backfill from `since` starts so that it fires no instant Temporal has fired: one second past the last
+   * recent action at or after `since`, or `since`. Undefined when the schedule is gone.
+   */
+  private async afterFiredInstants(scheduleId: string, since: Date): Promise<Date | undefined> {
+    const stored = await this.get(scheduleId);
+    if (!stored) return undefined;
+    const fired = stored.description.info.recentActions
+      .map((action) => action.scheduledAt.getTime())
+      .filter((at) => at >= since.getTime());
+    return fired.length === 0 ? since : new Date(Math.max(...fired) + 1000);
   }
 
   async get(scheduleId: string): Promise<StoredSchedule | undefined> {

@@ -10,10 +10,11 @@ import { randomUUID } from 'node:crypto';
 import { normalizeRecurrence } from '../../src/recurrence';
 import { DEFAULT_DISPATCH_RETRY } from '../../src/config';
 import { ScheduleKind, type ScheduledRunInput } from '../../src/temporal/run-input';
+import type { CompiledSchedule } from '../../src/temporal/compile';
 import { TemporalScheduleGateway } from '../../src/temporal/schedule-gateway';
 import { newGeneration, scheduleIdFor } from '../../src/temporal/schedule-ids';
 import { scheduleMemo } from '../../src/temporal/schedule-options';
-import { connectTestClient, uniqueId, waitFor, type TestClient } from './harness';
+import { connectTestClient, sleep, uniqueId, waitFor, type TestClient } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -117,6 +118,53 @@ test('the sweep fires the instants a dry window missed, and the new window goes 
     expect(fired.every((i) => i > iso(t0.getTime()) && i <= iso(now.getTime()))).toBe(true);
     // The new window goes on past now (a minutely window is capped at 500 instants, so not the full 7 days).
     expect(compiled?.windowEnd?.getTime()).toBeGreaterThan(now.getTime());
+  } finally {
+    await cleanUp(input);
+  }
+});
+
+/** A gateway that runs the create's catch-up on its own, as a create whose write took past the first instant. */
+class LateWriteGateway extends TemporalScheduleGateway {
+  async catchUp(scheduleId: string, compiled: CompiledSchedule, since: Date): Promise<void> {
+    await this.fireInstantsPassedWhileWriting(scheduleId, compiled, since);
+  }
+}
+
+test('a first occurrence Temporal fired itself while the schedule was written is not fired again, even once its run closed', async () => {
+  // The first instant is three seconds away: Temporal has the spec in time and fires it.
+  const createdAt = new Date();
+  const first = new Date(Math.ceil(createdAt.getTime() / 1000) * 1000 + 3000);
+  const input = runInput(
+    {
+      frequency: 'minutely',
+      interval: 1,
+      time_zone: 'UTC',
+      start_date: first.toISOString().slice(0, 10),
+      time_of_day: first.toISOString().slice(11, 19),
+    },
+    createdAt,
+  );
+  const gateway = new LateWriteGateway(t.client, uniqueId('idle'));
+  const instant = first.toISOString().replace('.000Z', 'Z');
+  try {
+    const compiled = await gateway.create(input, scheduleMemo(input, createdAt), createdAt);
+    expect(compiled.nextOccurrenceAt).toEqual(first);
+    await waitFor(async () => ((await firedInstants(input)).includes(instant) ? true : undefined), {
+      timeoutMs: 30_000,
+    });
+    // Its run closes (a quick runbook): a manual start of the same workflow id would now be let through.
+    const workflowId = `${input.scheduleId}:${input.generation}-${instant}`;
+    await t.client.workflow.getHandle(workflowId).terminate('the run closed');
+
+    // The create's write is seen to end only now, past the first instant.
+    await gateway.catchUp(input.scheduleId, compiled, createdAt);
+    await sleep(3000);
+    expect(await firedInstants(input)).toEqual([instant]);
+    const runs: string[] = [];
+    for await (const run of t.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      runs.push(run.runId);
+    }
+    expect(runs).toHaveLength(1);
   } finally {
     await cleanUp(input);
   }
