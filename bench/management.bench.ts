@@ -18,7 +18,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TriggerTemplate } from '../src/catalog/model';
+import { DEFAULT_DISPATCH_RETRY } from '../src/config';
+import { buildRunInput } from '../src/connector/run-inputs';
+import { normalizeRecurrence } from '../src/recurrence';
+import { compileSchedule } from '../src/temporal/compile';
 import { runbookSchedulesQuery } from '../src/temporal/schedule-list';
+import { buildScheduleOptions, scheduleMemo } from '../src/temporal/schedule-options';
 import { apiCall } from '../test/fixtures/api-call';
 import { pool } from './fire/modes';
 import { startChild, startDevServer, type Child } from './fire/processes';
@@ -168,6 +173,30 @@ async function measure(options: Options, client: Client, address: string): Promi
   const call = apiClient(`http://127.0.0.1:${port}/v1`, token);
   const rawIds = indexes(n).map((i) => `bench-raw-${i}-${randomUUID().slice(0, 8)}`);
   const ref = (i: number) => `mgmt-${i}`;
+  // Raw calls with the schedule the product sends (memo, search attributes, run input), built by its own code:
+  // what Temporal's side of a product schedule costs, without the product's API and checks.
+  const shapedSolution = `${solution}-raw`;
+  const productShaped = (i: number, time = '09:00:00') => {
+    const now = new Date();
+    const input = buildRunInput({
+      solution: shapedSolution,
+      reference: ref(i),
+      runbook: {
+        uuid: randomUUID(),
+        solution: shapedSolution,
+        name: 'management bench runbook',
+        trigger: { template: TriggerTemplate.DynamicScheduler },
+        target: { kind: 'http', url: 'http://127.0.0.1:9/never' },
+      },
+      recurrence: normalizeRecurrence(daily(time), { now }),
+      requestBody: { index: i },
+      retry: DEFAULT_DISPATCH_RETRY,
+      now,
+    });
+    const compiled = compileSchedule(input.recurrence, now);
+    return buildScheduleOptions(input, compiled, env.TEMPORAL_TASK_QUEUE, scheduleMemo(input, now));
+  };
+  const shapedId = (i: number) => productShaped(i).scheduleId;
   const phases: Phase[] = [];
   try {
     const runbook = randomUUID();
@@ -196,6 +225,16 @@ async function measure(options: Options, client: Client, address: string): Promi
           },
         });
       }),
+    );
+    phases.push(
+      await phase(
+        "create: raw client.schedule.create of the product's schedule",
+        n,
+        concurrency,
+        async (i) => {
+          await client.schedule.create(productShaped(i));
+        },
+      ),
     );
     // Visibility is eventually consistent: wait until the product's list holds all N before timing it.
     const deadline = Date.now() + 300_000;
@@ -228,6 +267,12 @@ async function measure(options: Options, client: Client, address: string): Promi
       }),
     );
     phases.push(
+      await phase("update: raw handle.update of the product's schedule", n, concurrency, async (i) => {
+        const { spec } = productShaped(i, '10:00:00');
+        await client.schedule.getHandle(shapedId(i)).update((prev) => ({ ...prev, spec }));
+      }),
+    );
+    phases.push(
       await phase('delete: product (DELETE /v1/schedules/{ref})', n, concurrency, async (i) => {
         await call('DELETE', `/schedules/${ref(i)}`);
       }),
@@ -235,6 +280,11 @@ async function measure(options: Options, client: Client, address: string): Promi
     phases.push(
       await phase('delete: raw handle.delete', n, concurrency, async (i) => {
         await client.schedule.getHandle(rawIds[i] as string).delete();
+      }),
+    );
+    phases.push(
+      await phase("delete: raw handle.delete of the product's schedule", n, concurrency, async (i) => {
+        await client.schedule.getHandle(shapedId(i)).delete();
       }),
     );
     return { phases, list, rss: rssAtN, rssMax: { ...rss.max } };
@@ -269,13 +319,15 @@ function table(options: Options, figures: Figures, started: Date, uptime0: strin
   const rate = (p: Phase | undefined) => (p ? (p.calls - p.failures) / p.seconds : NaN);
   const byName = (prefix: string) => figures.phases.filter((p) => p.name.startsWith(prefix));
   const rows = ['create', 'update', 'delete'].map((op) => {
-    const [product, raw] = byName(op);
+    const [product, raw, shaped] = byName(op);
     return [
       op,
       `${f(rate(product))} (${product?.failures ?? '?'} failed)`,
       `${f(rate(raw))} (${raw?.failures ?? '?'} failed)`,
       f(rate(product) / rate(raw), 2),
-      `${product?.load ?? ''} / ${raw?.load ?? ''}`,
+      `${f(rate(shaped))} (${shaped?.failures ?? '?'} failed)`,
+      f(rate(product) / rate(shaped), 2),
+      `${product?.load ?? ''} / ${raw?.load ?? ''} / ${shaped?.load ?? ''}`,
     ].join(' | ');
   });
   const failures = figures.phases.flatMap((p) => (p.firstFailure ? [`${p.name}: ${p.firstFailure}`] : []));
@@ -286,8 +338,8 @@ function table(options: Options, figures: Figures, started: Date, uptime0: strin
     `- Date: ${started.toISOString()}; machine: ${cpus[0]?.model ?? 'unknown'} (${cpus.length} cores, shared), ${os.platform()} ${os.release()}, Node ${process.version}; commit ${commitAtStart}`,
     `- \`uptime\` at start: \`${uptime0}\`; at the end: \`${uptime1}\``,
     '',
-    '| operation | product calls/s | raw calls/s | product / raw | load avg at end (product / raw) |',
-    '|---|---|---|---|---|',
+    "| operation | product calls/s | raw calls/s | product / raw | raw calls/s, the product's schedule | product / that | load avg at end (product / raw / raw of the product's schedule) |",
+    '|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
     '',
     `| at N = ${options.n} | value |`,
@@ -318,7 +370,9 @@ calendar spec, a trivial workflow action); **list**: once the product's list sho
 \`GET /v1/schedules\` (after one warm-up round; the list calls timed in turn within each round) for the first page (100, the default) and for a page of 1,000, beside a
 raw \`ListSchedules\` page of 100 without a query and with the product's; **update** the N product schedules (\`PUT\`, a new time of day), then the N raw
 ones (\`handle.update\`, which like the product describes then updates); **delete** the N product schedules, then
-the N raw ones. Calls/s = successful calls over the phase's wall time. RSS is read from /proc: at N (after the
+the N raw ones. Each phase also runs raw calls on N schedules shaped as the product's (its memo, search
+attributes and run input, built by the product's own \`buildScheduleOptions\`; from 2026-12-04): Temporal's cost of
+a product schedule without the product's API, checks, read-back and run cancellation. Calls/s = successful calls over the phase's wall time. RSS is read from /proc: at N (after the
 creates and the list), and the maximum sampled every second over the run. The load average is read at the end of
 each phase; \`uptime\` at the start and end of the run.
 `;

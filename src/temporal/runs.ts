@@ -121,22 +121,65 @@ export async function listRuns(
   return runs.sort((a, b) => b.started_at.localeCompare(a.started_at));
 }
 
+/** A reference in a solution: whose runs a query is about. */
+export interface RunScope {
+  readonly solution: string;
+  readonly reference: string;
+}
+
 /**
- * Cancels every run of a reference that is still running (a dispatch retrying, a slow runbook answering), so a
- * deleted schedule sends nothing more; each cancelled run ends `cancelled`, its history kept. Visibility is
- * eventually consistent: a run started in the last moment may not be listed yet.
- * @returns how many runs were asked to cancel.
+ * The visibility query of the open runs of several references at once (`RunbookReference IN (...)`, each value
+ * quoted as {@link equalityClause} quotes it), or undefined when none of them can be put in a query.
  */
-export async function cancelRunningRuns(
+export function openRunsQuery(references: readonly string[]): string | undefined {
+  const values = [...new Set(references)].filter((reference) => !/["\\]/.test(reference));
+  if (values.length === 0) return undefined;
+  return [
+    equalityClause('WorkflowType', WorkflowType.ScheduledRun),
+    `${REFERENCE.name} IN (${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})`,
+    ...CLOSED_STATUSES.map((status) => `ExecutionStatus != '${status}'`),
+  ].join(' AND ');
+}
+
+/**
+ * The runs still running of each scope, in the scopes' order: one visibility query for every reference that can
+ * be put in one ({@link openRunsQuery}), one query each for the others ({@link runsQuery}). Each run is checked
+ * against its scope's solution and reference, so references shared by two solutions never mix.
+ */
+export async function openRunsOf(
   client: Client,
-  solution: string,
-  reference: string,
-): Promise<number> {
+  scopes: readonly RunScope[],
+): Promise<WorkflowExecutionInfo[][]> {
+  const list = async (query: string) => {
+    const infos: WorkflowExecutionInfo[] = [];
+    for await (const info of client.workflow.list({ query })) infos.push(info);
+    return infos;
+  };
+  const batchQuery = openRunsQuery(scopes.map((scope) => scope.reference));
+  const batched = batchQuery === undefined ? [] : await list(batchQuery);
+  return await Promise.all(
+    scopes.map(async (scope) => {
+      const inBatch = openRunsQuery([scope.reference]) !== undefined;
+      const found = inBatch ? batched : await list(runsQuery(scope.solution, scope.reference, true));
+      return found.filter((info) => {
+        const attributes = info.typedSearchAttributes;
+        return (
+          attributes.get(SOLUTION) === scope.solution &&
+          attributes.get(REFERENCE) === scope.reference &&
+          info.status.name === 'RUNNING'
+        );
+      });
+    }),
+  );
+}
+
+/**
+ * Cancels the given runs, so a deleted schedule sends nothing more; each cancelled run ends `cancelled`, its
+ * history kept. @returns how many were asked to cancel (a run that ended meanwhile is not counted).
+ */
+export async function cancelRuns(client: Client, runs: readonly WorkflowExecutionInfo[]): Promise<number> {
   let cancelled = 0;
-  for await (const info of client.workflow.list({ query: runsQuery(solution, reference, true) })) {
-    const attributes = info.typedSearchAttributes;
-    if (attributes.get(SOLUTION) !== solution || attributes.get(REFERENCE) !== reference) continue;
-    if (info.status.name !== 'RUNNING') continue;
+  for (const info of runs) {
     try {
       await client.workflow.getHandle(info.workflowId, info.runId).cancel();
       cancelled++;

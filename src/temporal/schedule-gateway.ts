@@ -5,13 +5,19 @@
  * depends on the {@link ScheduleGateway} interface only.
  */
 import { randomUUID } from 'node:crypto';
-import { ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
+import {
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
 import { encodeScheduleSpec } from '@temporalio/client/lib/schedule-helpers';
 import { excludedInstants, isExcluded, withExclusion } from '../instances/exclusions';
 import type { Recurrence } from '../recurrence';
 import { compileSchedule, DEFAULT_WINDOW, type CompiledSchedule, type WindowOptions } from './compile';
 import type { ScheduleMemo, ScheduledRunInput } from './run-input';
-import { cancelRunningRuns, listRuns, type RunView } from './runs';
+import { BatchedLookup } from './batched-lookup';
+import { cancelRuns, listRuns, openRunsOf, type RunScope, type RunView } from './runs';
 import { SWEEP_SCHEDULE_ID } from './schedule-ids';
 import {
   countRunbookSchedules,
@@ -50,6 +56,8 @@ export { MAX_WRITE_ATTEMPTS, type ScheduleWrite } from './schedule-writes';
 export class TemporalScheduleGateway implements ScheduleGateway {
   /** Every change of a schedule goes through it; its writes to one schedule run one at a time. */
   private readonly writer: ScheduleWriter;
+  /** The open runs of references, one visibility query for the deletes that arrive together. */
+  private readonly openRuns: BatchedLookup<RunScope, WorkflowExecutionInfo[]>;
 
   constructor(
     private readonly client: Client,
@@ -59,6 +67,7 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.writer = new ScheduleWriter({ client, taskQueue, window, clock, read: (id) => this.get(id) });
+    this.openRuns = new BatchedLookup((scopes) => openRunsOf(client, scopes));
   }
 
   async create(input: ScheduledRunInput, memo: ScheduleMemo, now: Date): Promise<CompiledSchedule> {
@@ -195,8 +204,15 @@ export class TemporalScheduleGateway implements ScheduleGateway {
     return await translating('', () => listRuns(this.client, solution, reference, limit));
   }
 
+  /**
+   * Cancels the reference's runs still running. Deletes arriving together share one visibility query
+   * ({@link BatchedLookup}). Visibility is eventually consistent: a run started in the last moment may not be
+   * listed yet.
+   */
   async cancelRunningRuns(solution: string, reference: string): Promise<number> {
-    return await translating('', () => cancelRunningRuns(this.client, solution, reference));
+    return await translating('', async () =>
+      cancelRuns(this.client, await this.openRuns.get({ solution, reference })),
+    );
   }
 
   /** {@link listScheduleIds} */

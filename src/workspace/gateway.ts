@@ -1,9 +1,11 @@
 /**
- * The Temporal side of workspace schedules: the only code of this feature that calls Temporal. Each workspace
- * schedule is a Temporal Schedule of its own (visible and pausable in the Web UI and the CLI like every other),
- * firing `workspaceRunWorkflow`. Writes are never lost: like the connector's gateway, each carries the conflict
- * token it read and a fresh `revision`, is read back, and is recomputed and sent again when a concurrent change
- * won (Temporal drops a stale write silently). Errors are translated by `temporal-errors.ts`.
+ * The Temporal side of workspace schedules: with `runs.ts` (their runs), the only code of this feature that calls
+ * Temporal. Each workspace schedule is a Temporal Schedule of its own (visible and pausable in the Web UI and the
+ * CLI like every other), firing `workspaceRunWorkflow`. Writes are never lost and never cross into another
+ * generation of the key: like the connector's gateway, each carries the conflict token it read and a fresh
+ * `revision`, is read back, is recomputed and sent again when a concurrent change won (Temporal drops a stale
+ * write silently), and restores a schedule a stale write overwrote (`generation-restore.ts`). Errors are
+ * translated by `temporal-errors.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import { ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
@@ -15,8 +17,8 @@ import {
 import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
 import { compileSchedule, type CompiledSchedule, type WindowOptions } from '../temporal/compile';
-import { equalityClause, scopeClause } from '../temporal/runs';
-import { REFERENCE, SOLUTION } from '../temporal/search-attributes';
+import { equalityClause } from '../temporal/runs';
+import { SOLUTION } from '../temporal/search-attributes';
 import {
   isConflict,
   ScheduleNotFoundError,
@@ -29,12 +31,8 @@ import { MAX_WRITE_ATTEMPTS } from '../temporal/schedule-gateway';
 import { SerialWrites } from '../temporal/serial-writes';
 import { pauseAfterLostWrite } from '../temporal/write-backoff';
 import { isOverwrittenRecord, overwrittenRecordNote, restoreOwnRecord } from './generation-restore';
-import type {
-  JobOutcome,
-  WorkspaceRunInput,
-  WorkspaceRunOptions,
-  WorkspaceScheduleRecord,
-} from './run-input';
+import { listWorkspaceRuns, type WorkspaceRunView } from './runs';
+import type { WorkspaceRunInput, WorkspaceRunOptions, WorkspaceScheduleRecord } from './run-input';
 import { WORKSPACE_RUN_WORKFLOW } from './run-input';
 import {
   isWorkspaceMemo,
@@ -53,27 +51,7 @@ export interface WorkspaceWrite {
   readonly activation?: Activation;
 }
 
-/** One run of a workspace schedule as the APIs show it. */
-export interface WorkspaceRunView {
-  readonly workflow_id: string;
-  readonly run_id: string;
-  /** `Running`, `Succeeded`, `Errored` (a job failed), `Cancelled`, `Terminated`, `TimedOut`. */
-  readonly state: string;
-  readonly started_at: string;
-  readonly closed_at: string | null;
-  /** Every job's outcome so far, as the run published it. */
-  readonly jobs: JobOutcome[];
-}
-
-const RUN_STATES: Readonly<Record<string, string>> = {
-  RUNNING: 'Running',
-  COMPLETED: 'Succeeded',
-  FAILED: 'Errored',
-  CANCELLED: 'Cancelled',
-  TERMINATED: 'Terminated',
-  TIMED_OUT: 'TimedOut',
-  CONTINUED_AS_NEW: 'Succeeded',
-};
+export type { WorkspaceRunView } from './runs';
 
 /** Workspace schedules on one Temporal namespace. */
 export class WorkspaceGateway {
@@ -225,28 +203,9 @@ export class WorkspaceGateway {
     });
   }
 
-  /** The most recent runs of a key in a solution, newest first, with each job's outcome. */
+  /** {@link listWorkspaceRuns} */
   async listRuns(solution: string, key: string, limit: number): Promise<WorkspaceRunView[]> {
-    const query = [equalityClause('WorkflowType', WORKSPACE_RUN_WORKFLOW), scopeClause(solution, key)]
-      .filter(Boolean)
-      .join(' AND ');
-    return await translating('', async () => {
-      const runs: WorkspaceRunView[] = [];
-      for await (const run of this.client.workflow.list({ query })) {
-        if (run.searchAttributes[SOLUTION.name]?.[0] !== solution) continue;
-        if (run.searchAttributes[REFERENCE.name]?.[0] !== key) continue;
-        runs.push({
-          workflow_id: run.workflowId,
-          run_id: run.runId,
-          state: RUN_STATES[run.status.name] ?? run.status.name,
-          started_at: run.startTime.toISOString(),
-          closed_at: run.closeTime?.toISOString() ?? null,
-          jobs: (run.memo as { jobs?: JobOutcome[] } | undefined)?.jobs ?? [],
-        });
-        if (runs.length >= limit) break;
-      }
-      return runs;
-    });
+    return await listWorkspaceRuns(this.client, solution, key, limit);
   }
 
   /**
@@ -269,7 +228,14 @@ export class WorkspaceGateway {
         if (!stored) return undefined;
         generation ??= stored.memo.generation;
         if (isOverwrittenRecord(stored.memo, stored.input)) {
-          known = await this.restore(stored);
+          try {
+            known = await this.restore(stored);
+          } catch (err) {
+            // The stale write's own schedule is gone whether or not the one it landed in could be restored.
+            if (err instanceof ScheduleOverwrittenError && stored.memo.generation !== generation)
+              return undefined;
+            throw err;
+          }
           continue;
         }
         if (stored.memo.generation !== generation) return undefined;

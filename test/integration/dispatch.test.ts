@@ -329,6 +329,51 @@ describe('HTTP dispatch', () => {
     });
   });
 
+  test('Deletes at once cancel each its own runs only, also of a reference another solution has too (A9, A10)', async () => {
+    await withReceiver(async (receiver) => {
+      receiver.setDefault({ status: 200, body: { ok: true }, delayMs: 25_000 });
+      const target: DispatchTarget = { kind: 'http', url: `${receiver.url}/hook` };
+      const { service } = scheduler.app;
+      const reference = uniqueId('shared-ref');
+      const scopes = [
+        { solution: uniqueId('sol-a'), reference },
+        { solution: uniqueId('sol-b'), reference },
+        { solution: uniqueId('sol-c'), reference: uniqueId('ref-c') },
+      ];
+      for (const scope of scopes) {
+        await createDailySchedule(service, scope.solution, scope.reference, target, {
+          name: 'shared runbook',
+        });
+      }
+      const runs = await Promise.all(
+        scopes.map((scope) => fireNow(scheduler, scope.solution, scope.reference)),
+      );
+      await receiver.waitForRequests(3);
+      for (const [i, scope] of scopes.entries()) {
+        await waitFor(async () => {
+          const listed = await service.listRuns(scope.solution, { schedule_reference: scope.reference });
+          return (
+            listed.runs.some((r) => r.workflow_id === runs[i]!.workflowId && r.status === 'RUNNING') ||
+            undefined
+          );
+        });
+      }
+      // A and C are deleted together; B, of another solution with A's reference, is not.
+      const [a, b, c] = scopes as [(typeof scopes)[0], (typeof scopes)[0], (typeof scopes)[0]];
+      await Promise.all(
+        [a, c].map((scope) =>
+          service.deleteSchedule(scope.solution, { schedule_reference: scope.reference }),
+        ),
+      );
+      await expectCancelled(runs[0]!);
+      await expectCancelled(runs[2]!);
+      expect((await runs[1]!.describe()).status.name).toBe('RUNNING');
+      await service.deleteSchedule(b.solution, { schedule_reference: b.reference });
+      await expectCancelled(runs[1]!);
+      expect(receiver.requests).toHaveLength(3);
+    });
+  });
+
   test('runs with one job context identifier are correlated: a second while the first dispatches is a duplicate (A6)', async () => {
     await withHttpSchedule(
       async (receiver, schedule) => {

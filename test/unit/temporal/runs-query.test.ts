@@ -1,6 +1,6 @@
 /** The visibility query of List Runs: plain values and `'` go to the store; `"` and `\` are filtered locally. */
 import { instancesQuery } from '../../../src/instances/list';
-import { equalityClause, runsQuery } from '../../../src/temporal/runs';
+import { equalityClause, openRunsQuery, runsQuery } from '../../../src/temporal/runs';
 
 test.each<[string, string | undefined]>([
   ['tenant-42-daily', "RunbookReference = 'tenant-42-daily'"],
@@ -42,4 +42,13 @@ test('the instances of a reference are narrowed by the reference alone, like its
   expect(instancesQuery('acme', 'say "hi"')).toBe(
     "(WorkflowType = 'scheduledRunWorkflow' OR WorkflowType = 'abortedOccurrenceWorkflow') AND RunbookSolution = 'acme'",
   );
+});
+
+test('the open runs of several references are one query, each reference once and quoted as in a clause', () => {
+  expect(openRunsQuery(['daily', "it's", 'daily', 'say "hi"'])).toBe(
+    "WorkflowType = 'scheduledRunWorkflow' AND RunbookReference IN ('daily', 'it''s')" +
+      " AND ExecutionStatus != 'Completed' AND ExecutionStatus != 'Failed' AND ExecutionStatus != 'Canceled'" +
+      " AND ExecutionStatus != 'Terminated' AND ExecutionStatus != 'ContinuedAsNew' AND ExecutionStatus != 'TimedOut'",
+  );
+  expect(openRunsQuery(['back\\slash'])).toBeUndefined();
 });
