@@ -5,13 +5,13 @@
  * delete and the create run between a write's read and its send.
  */
 import { randomUUID } from 'node:crypto';
-import type { temporal } from '@temporalio/proto';
 import { TriggerTemplate } from '../../src/catalog/model';
 import { SchedulerService } from '../../src/connector/scheduler-service';
 import { TemporalScheduleGateway, type StoredSchedule } from '../../src/temporal/schedule-gateway';
 import { scheduleIdFor } from '../../src/temporal/schedule-ids';
 import { GENERATION } from '../../src/temporal/search-attributes';
 import { MemoryCatalog } from '../fixtures/memory-catalog';
+import { overwriteAction, racing } from './generation-race';
 import { connectTestClient, SMALL_WINDOW, uniqueId, type TestClient } from './harness';
 
 const WINDOW = SMALL_WINDOW;
@@ -27,17 +27,8 @@ afterAll(async () => {
 });
 
 /** A gateway whose next read runs `race` after reading, before the write built on that read is sent. */
-class RacingGateway extends TemporalScheduleGateway {
-  race: (() => Promise<void>) | undefined;
-
-  override async get(scheduleId: string): Promise<StoredSchedule | undefined> {
-    const stored = await super.get(scheduleId);
-    const race = this.race;
-    this.race = undefined;
-    if (race) await race();
-    return stored;
-  }
-}
+const RacingGateway = racing<StoredSchedule, typeof TemporalScheduleGateway>(TemporalScheduleGateway);
+type RacingGateway = InstanceType<typeof RacingGateway>;
 
 function tomorrow(): string {
   return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -164,17 +155,7 @@ test("the worker's re-arm that read the deleted schedule leaves the new one as c
 /** Writes the old generation's action into the schedule, as a stale write that took does. */
 async function overwrite(s: Scene, old: StoredSchedule): Promise<void> {
   const current = (await s.gateway.get(s.scheduleId))!;
-  const schedule: temporal.api.schedule.v1.ISchedule = {
-    ...current.description.raw.schedule,
-    action: old.description.raw.schedule?.action ?? null,
-  };
-  await t.client.workflowService.updateSchedule({
-    namespace: t.client.options.namespace,
-    scheduleId: s.scheduleId,
-    schedule,
-    conflictToken: current.description.raw.conflictToken,
-    requestId: randomUUID(),
-  });
+  await overwriteAction(t.client, s.scheduleId, current.description, old.description);
   const overwritten = (await s.gateway.get(s.scheduleId))!;
   expect(overwritten.input.generation).toBe(old.memo.generation);
 }

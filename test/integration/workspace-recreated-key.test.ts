@@ -6,7 +6,6 @@
  * and its send.
  */
 import { randomUUID } from 'node:crypto';
-import type { temporal } from '@temporalio/proto';
 import { TriggerTemplate } from '../../src/catalog/model';
 import { ScheduleActionError } from '../../src/connector/errors';
 import { Role, type Principal } from '../../src/principal';
@@ -22,6 +21,7 @@ import {
 } from '../../src/workspace/schedule-options';
 import { WorkspaceService } from '../../src/workspace/service';
 import { MemoryCatalog } from '../fixtures/memory-catalog';
+import { overwriteAction, racing } from './generation-race';
 import { connectTestClient, SMALL_WINDOW, uniqueId, type TestClient } from './harness';
 
 let t: TestClient;
@@ -35,17 +35,8 @@ afterAll(async () => {
 });
 
 /** A gateway whose next read runs `race` after reading, before the write built on that read is sent. */
-class RacingGateway extends WorkspaceGateway {
-  race: (() => Promise<void>) | undefined;
-
-  override async get(scheduleId: string): Promise<StoredWorkspaceSchedule | undefined> {
-    const stored = await super.get(scheduleId);
-    const race = this.race;
-    this.race = undefined;
-    if (race) await race();
-    return stored;
-  }
-}
+const RacingGateway = racing<StoredWorkspaceSchedule, typeof WorkspaceGateway>(WorkspaceGateway);
+type RacingGateway = InstanceType<typeof RacingGateway>;
 
 interface Scene {
   readonly service: WorkspaceService;
@@ -130,17 +121,7 @@ function expectOwnGeneration(stored: StoredWorkspaceSchedule, description: strin
 /** Writes the old generation's action into the schedule, as a stale write that took does. */
 async function overwrite(s: Scene, old: StoredWorkspaceSchedule): Promise<void> {
   const current = (await s.gateway.get(s.scheduleId))!;
-  const schedule: temporal.api.schedule.v1.ISchedule = {
-    ...current.description.raw.schedule,
-    action: old.description.raw.schedule?.action ?? null,
-  };
-  await t.client.workflowService.updateSchedule({
-    namespace: t.client.options.namespace,
-    scheduleId: s.scheduleId,
-    schedule,
-    conflictToken: current.description.raw.conflictToken,
-    requestId: randomUUID(),
-  });
+  await overwriteAction(t.client, s.scheduleId, current.description, old.description);
   const overwritten = (await s.gateway.get(s.scheduleId))!;
   expect(overwritten.input.generation).toBe(old.memo.generation);
 }
