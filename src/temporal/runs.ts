@@ -39,8 +39,14 @@ export interface RunView {
  * value is not put in the query and the runs are filtered here instead. `'` is doubled, as in standard SQL.
  */
 export function equalityClause(attribute: string, value: string): string | undefined {
+  const quoted = quotedValue(value);
+  return quoted === undefined ? undefined : `${attribute} = ${quoted}`;
+}
+
+/** A value as a query's string literal (see {@link equalityClause}), or undefined when it cannot be one. */
+function quotedValue(value: string): string | undefined {
   if (/["\\]/.test(value)) return undefined;
-  return `${attribute} = '${value.replace(/'/g, "''")}'`;
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /** The execution statuses of a run that has ended: a run in none of them is still open. */
@@ -132,11 +138,11 @@ export interface RunScope {
  * quoted as {@link equalityClause} quotes it), or undefined when none of them can be put in a query.
  */
 export function openRunsQuery(references: readonly string[]): string | undefined {
-  const values = [...new Set(references)].filter((reference) => !/["\\]/.test(reference));
+  const values = [...new Set(references)].flatMap((reference) => quotedValue(reference) ?? []);
   if (values.length === 0) return undefined;
   return [
     equalityClause('WorkflowType', WorkflowType.ScheduledRun),
-    `${REFERENCE.name} IN (${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})`,
+    `${REFERENCE.name} IN (${values.join(', ')})`,
     ...CLOSED_STATUSES.map((status) => `ExecutionStatus != '${status}'`),
   ].join(' AND ');
 }
@@ -159,7 +165,7 @@ export async function openRunsOf(
   const batched = batchQuery === undefined ? [] : await list(batchQuery);
   return await Promise.all(
     scopes.map(async (scope) => {
-      const inBatch = openRunsQuery([scope.reference]) !== undefined;
+      const inBatch = quotedValue(scope.reference) !== undefined;
       const found = inBatch ? batched : await list(runsQuery(scope.solution, scope.reference, true));
       return found.filter((info) => {
         const attributes = info.typedSearchAttributes;

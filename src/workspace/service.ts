@@ -13,15 +13,11 @@ import { formatUtcSeconds } from '../dispatch/payload';
 import { Role, type Principal } from '../principal';
 import type { Recurrence } from '../recurrence';
 import { newGeneration, escapeSolution } from '../temporal/schedule-ids';
-import {
-  ScheduleAlreadyExistsError,
-  ScheduleNotFoundError,
-  ScheduleOverwrittenError,
-  ScheduleWriteConflictError,
-} from '../temporal/temporal-errors';
+import { ScheduleAlreadyExistsError, ScheduleNotFoundError } from '../temporal/temporal-errors';
 import { cadenceOccurrences, cadenceText, compileCadence, sameCadence, type Cadence } from './cadence';
 import { WorkspaceMessages } from './errors';
 import type { WorkspaceGateway, WorkspaceRunView } from './gateway';
+import { writeOrConflict } from './write-outcome';
 import {
   CadencePreviewInputSchema,
   CreateWorkspaceScheduleInputSchema,
@@ -363,22 +359,6 @@ export class WorkspaceService {
       this.deps.gateway.write(scheduleId, (s) => ({ input: change(s.input), activation }), now),
     );
     if (!written) throw new ScheduleActionError(WorkspaceMessages.notFound(key), ActionErrorCode.NotFound);
-  }
-}
-
-/**
- * A gateway write, its failures to take as the action's conflict: concurrent changes kept winning
- * (`ScheduleWriteConflictError`), or the schedule holds a deleted generation's record and could not be restored
- * (`ScheduleOverwrittenError`, the schedule is then paused). The cause travels in `details`.
- */
-export async function writeOrConflict<T>(key: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (err) {
-    if (err instanceof ScheduleWriteConflictError || err instanceof ScheduleOverwrittenError) {
-      throw new ScheduleActionError(WorkspaceMessages.notSaved(key), ActionErrorCode.Conflict, [err.message]);
-    }
-    throw err;
   }
 }
 

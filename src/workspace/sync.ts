@@ -13,7 +13,8 @@ import { newGeneration } from '../temporal/schedule-ids';
 import { WorkspaceMessages } from './errors';
 import { IntegrationDefinitionSchema } from './model';
 import { managedKey, workspaceScheduleId } from './schedule-options';
-import { parseInput, writeOrConflict, type WorkspaceService } from './service';
+import { parseInput, type WorkspaceService } from './service';
+import { writeOrConflict } from './write-outcome';
 import { syncStep, type DesiredSchedule } from './sync-plan';
 
 /** One step of a sync as it is reported while the sync goes on. */
